@@ -390,13 +390,20 @@ void Environment::StartAckIamController() {
                "--aws-identity-endpoint-url=" + emulator.endpoint,
                "--allow-unsafe-aws-endpoint-urls", "--enable-carm=false",
                "--metrics-addr=0", "--healthz-addr=" + health, "--log-level=info",
-               "--reconcile-default-resync-seconds=60"},
+               "--reconcile-default-resync-seconds=60",
+               // Only the kinds whose CRDs the hub has; the controller stalls on the others.
+               "--reconcile-resources=Role,Policy,OpenIDConnectProvider"},
       .env = {{"KUBECONFIG", hub.kubeconfig.string()},
               {"AWS_ACCESS_KEY_ID", emulator.access_key_id},
               {"AWS_SECRET_ACCESS_KEY", emulator.secret_access_key},
               {"AWS_REGION", emulator.region},
-              {"AWS_EC2_METADATA_DISABLED", "true"}},
-      .unset_env = {"AWS_PROFILE", "AWS_SESSION_TOKEN"},
+              {"AWS_EC2_METADATA_DISABLED", "true"},
+              // Hermetic: no shared config or credentials files from the user's home.
+              {"AWS_CONFIG_FILE", (hub.dir / "no-aws-config").string()},
+              {"AWS_SHARED_CREDENTIALS_FILE", (hub.dir / "no-aws-credentials").string()}},
+      // A CA bundle from the environment makes the SDK replace its HTTP client, which the
+      // controller's client wrapper rejects on every call; the emulator is plain HTTP anyway.
+      .unset_env = {"AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE"},
       .log_file = hub.dir / "ack-iam-controller.log"});
   WaitFor("ACK IAM controller", p.get(), 60s, [&] {
     return Send({.url = "http://" + health + "/readyz", .timeout = 2s}).status == 200;
