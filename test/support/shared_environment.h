@@ -7,7 +7,6 @@
 
 namespace awio::test {
 
-
 // Registers the shared environment with gtest; call once from main before RUN_ALL_TESTS.
 void RegisterSharedEnvironment(testenv::EnvironmentSpec spec);
 

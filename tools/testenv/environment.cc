@@ -23,7 +23,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void WriteFile(const fs::path& path, const std::string& content, fs::perms perms = fs::perms(0600)) {
+void WriteFile(const fs::path& path, const std::string& content,
+               fs::perms perms = fs::perms(0600)) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
@@ -223,8 +224,9 @@ const AwsEmulator& Environment::aws() const {
 std::vector<std::string> Environment::ProcessSummary() {
   std::vector<std::string> out;
   for (auto& p : processes_) {
-    out.push_back(p->name() + ": " + (p->Running() ? "running, pid " + std::to_string(p->pid())
-                                                   : p->ExitDescription()));
+    out.push_back(
+        p->name() + ": " +
+        (p->Running() ? "running, pid " + std::to_string(p->pid()) : p->ExitDescription()));
   }
   return out;
 }
@@ -261,8 +263,8 @@ void Environment::StartApiServers() {
 
     CertificateAuthority serving_ca(spec.name + "-serving-ca");
     CertificateAuthority client_ca(spec.name + "-client-ca");
-    Certificate serving = serving_ca.IssueServing("kube-apiserver", {"localhost", "kubernetes",
-                                                  "kubernetes.default.svc"}, {"127.0.0.1"});
+    Certificate serving = serving_ca.IssueServing(
+        "kube-apiserver", {"localhost", "kubernetes", "kubernetes.default.svc"}, {"127.0.0.1"});
     Certificate admin = client_ca.IssueClient("admin", {"system:masters"});
     c.service_account_signing_key_pem = spec.service_account_signing_key_pem.empty()
                                             ? GenerateRsaKey().private_key_pem
@@ -288,23 +290,29 @@ void Environment::StartApiServers() {
     std::vector<std::string> audiences = {c.service_account_issuer};
     for (const auto& a : spec.api_audiences) audiences.push_back(a);
     auto pki = [&](const char* f) { return (c.dir / "pki" / f).string(); };
-    auto& p = Launch(ProcessSpec{
-        .name = "kube-apiserver[" + spec.name + "]",
-        .argv = {toolchain_.kube_apiserver.string(), "--etcd-servers=" + etcd_url_,
-                 "--etcd-prefix=/registry-" + spec.name, "--bind-address=127.0.0.1",
-                 "--advertise-address=127.0.0.1", "--secure-port=" + std::to_string(port),
-                 "--cert-dir=" + (c.dir / "cert-dir").string(),
-                 "--tls-cert-file=" + pki("serving.crt"),
-                 "--tls-private-key-file=" + pki("serving.key"),
-                 "--client-ca-file=" + pki("client-ca.crt"), "--authorization-mode=Node,RBAC",
-                 "--service-account-issuer=" + c.service_account_issuer,
-                 "--service-account-key-file=" + pki("sa.pub"),
-                 "--service-account-signing-key-file=" + pki("sa.key"),
-                 "--api-audiences=" + Join(audiences, ","),
-                 "--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true",
-                 "--disable-admission-plugins=ServiceAccount", "--profiling=false",
-                 "--watch-cache=true", "--endpoint-reconciler-type=none"},
-        .log_file = c.dir / "kube-apiserver.log"});
+    auto& p = Launch(ProcessSpec{.name = "kube-apiserver[" + spec.name + "]",
+                                 .argv = {toolchain_.kube_apiserver.string(),
+                                          "--etcd-servers=" + etcd_url_,
+                                          "--etcd-prefix=/registry-" + spec.name,
+                                          "--bind-address=127.0.0.1",
+                                          "--advertise-address=127.0.0.1",
+                                          "--secure-port=" + std::to_string(port),
+                                          "--cert-dir=" + (c.dir / "cert-dir").string(),
+                                          "--tls-cert-file=" + pki("serving.crt"),
+                                          "--tls-private-key-file=" + pki("serving.key"),
+                                          "--client-ca-file=" + pki("client-ca.crt"),
+                                          "--authorization-mode=Node,RBAC",
+                                          "--service-account-issuer=" + c.service_account_issuer,
+                                          "--service-account-key-file=" + pki("sa.pub"),
+                                          "--service-account-signing-key-file=" + pki("sa.key"),
+                                          "--api-audiences=" + Join(audiences, ","),
+                                          "--service-cluster-ip-range=10.0.0.0/24",
+                                          "--allow-privileged=true",
+                                          "--disable-admission-plugins=ServiceAccount",
+                                          "--profiling=false",
+                                          "--watch-cache=true",
+                                          "--endpoint-reconciler-type=none"},
+                                 .log_file = c.dir / "kube-apiserver.log"});
     started.push_back(p.get());
     clusters_.push_back(std::move(c));
   }
@@ -318,9 +326,9 @@ void Environment::StartApiServers() {
 }
 
 std::string Environment::Kubectl(const Cluster& cluster,
-                                  const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {toolchain_.kubectl.string(), "--kubeconfig=" +
-                                                                    cluster.kubeconfig.string()};
+                                 const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {toolchain_.kubectl.string(),
+                                   "--kubeconfig=" + cluster.kubeconfig.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   fs::path out_file = work_dir_ / ("kubectl-" + std::to_string(::getpid()) + ".out");
   {
@@ -330,8 +338,8 @@ std::string Environment::Kubectl(const Cluster& cluster,
     std::string status = p.ExitDescription();
     fs::remove(out_file);
     if (status != "exited with status 0") {
-      throw std::runtime_error("kubectl " + Join(args, " ") + " on " + cluster.name + " " +
-                               status + ":\n" + output);
+      throw std::runtime_error("kubectl " + Join(args, " ") + " on " + cluster.name + " " + status +
+                               ":\n" + output);
     }
     return output;
   }
@@ -344,14 +352,14 @@ void Environment::InstallCrds(const Cluster& cluster) {
 }
 
 void Environment::StartControllerManager(const Cluster& cluster) {
-  auto& p = Launch(ProcessSpec{
-      .name = "kube-controller-manager[" + cluster.name + "]",
-      .argv = {toolchain_.kube_controller_manager.string(),
-               "--kubeconfig=" + cluster.kubeconfig.string(),
-               "--controllers=namespace-controller,garbage-collector-controller",
-               "--leader-elect=false", "--secure-port=0", "--concurrent-gc-syncs=5",
-               "--concurrent-namespace-syncs=5"},
-      .log_file = cluster.dir / "kube-controller-manager.log"});
+  auto& p =
+      Launch(ProcessSpec{.name = "kube-controller-manager[" + cluster.name + "]",
+                         .argv = {toolchain_.kube_controller_manager.string(),
+                                  "--kubeconfig=" + cluster.kubeconfig.string(),
+                                  "--controllers=namespace-controller,garbage-collector-controller",
+                                  "--leader-elect=false", "--secure-port=0",
+                                  "--concurrent-gc-syncs=5", "--concurrent-namespace-syncs=5"},
+                         .log_file = cluster.dir / "kube-controller-manager.log"});
   // It has no endpoint to probe; a quick exit (bad flag, unreachable API) is caught here.
   std::this_thread::sleep_for(200ms);
   if (!p->Running()) {
@@ -365,14 +373,14 @@ void Environment::StartEmulator() {
   aws.endpoint = "http://127.0.0.1:" + std::to_string(port);
   aws.region = spec_.aws_region;
   fs::path dir = work_dir_ / "aws-emulator";
-  auto& p = Launch(ProcessSpec{
-      .name = "aws-emulator",
-      .argv = {toolchain_.emulator_python.string(), toolchain_.emulator_server.string(),
-               "--host=127.0.0.1", "--port=" + std::to_string(port)},
-      .env = {{"MOTO_ACCOUNT_ID", aws.account_id}, {"PYTHONUNBUFFERED", "1"}},
-      .unset_env = {"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                    "AWS_SESSION_TOKEN"},
-      .log_file = dir / "emulator.log"});
+  auto& p = Launch(
+      ProcessSpec{.name = "aws-emulator",
+                  .argv = {toolchain_.emulator_python.string(), toolchain_.emulator_server.string(),
+                           "--host=127.0.0.1", "--port=" + std::to_string(port)},
+                  .env = {{"MOTO_ACCOUNT_ID", aws.account_id}, {"PYTHONUNBUFFERED", "1"}},
+                  .unset_env = {"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                "AWS_SESSION_TOKEN"},
+                  .log_file = dir / "emulator.log"});
   WaitFor("AWS emulator at " + aws.endpoint, p.get(), 60s, [&] {
     return Send({.url = aws.endpoint + "/moto-api/data.json", .timeout = 2s}).status == 200;
   });
@@ -388,8 +396,8 @@ void Environment::StartAckIamController() {
       .argv = {toolchain_.ack_iam_controller.string(), "--aws-region=" + emulator.region,
                "--aws-endpoint-url=" + emulator.endpoint,
                "--aws-identity-endpoint-url=" + emulator.endpoint,
-               "--allow-unsafe-aws-endpoint-urls", "--enable-carm=false",
-               "--metrics-addr=0", "--healthz-addr=" + health, "--log-level=info",
+               "--allow-unsafe-aws-endpoint-urls", "--enable-carm=false", "--metrics-addr=0",
+               "--healthz-addr=" + health, "--log-level=info",
                "--reconcile-default-resync-seconds=60",
                // Only the kinds whose CRDs the hub has; the controller stalls on the others.
                "--reconcile-resources=Role,Policy,OpenIDConnectProvider"},

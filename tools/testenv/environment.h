@@ -27,9 +27,9 @@ namespace awio::testenv {
 struct Toolchain {
   std::filesystem::path kube_apiserver, kube_controller_manager, kubectl, etcd;
   std::filesystem::path ack_iam_controller;
-  std::filesystem::path crd_dir;            // *.yaml applied to clusters that ask for CRDs
-  std::filesystem::path emulator_python;    // the venv's python
-  std::filesystem::path emulator_server;    // tools/emulator/server.py
+  std::filesystem::path crd_dir;          // *.yaml applied to clusters that ask for CRDs
+  std::filesystem::path emulator_python;  // the venv's python
+  std::filesystem::path emulator_server;  // tools/emulator/server.py
 
   // Throws with a message telling how to run the setup when something is missing.
   static Toolchain Locate();
@@ -54,10 +54,10 @@ struct ClusterSpec {
 struct EnvironmentSpec {
   std::vector<ClusterSpec> clusters;  // the first is the hub
   bool aws_emulator = true;
-  bool ack_iam_controller = false;    // needs aws_emulator and CRDs on the first cluster
+  bool ack_iam_controller = false;  // needs aws_emulator and CRDs on the first cluster
   std::string aws_region = "us-east-1";
-  std::filesystem::path work_dir;     // empty: a fresh directory under $TMPDIR
-  bool keep_work_dir = false;         // keep logs and data after Stop (for debugging)
+  std::filesystem::path work_dir;  // empty: a fresh directory under $TMPDIR
+  bool keep_work_dir = false;      // keep logs and data after Stop (for debugging)
 };
 
 // One running API server and how to reach it as an administrator (system:masters).

@@ -28,10 +28,10 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  long status = 0;            // 0 when the exchange failed before a response
+  long status = 0;  // 0 when the exchange failed before a response
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  std::string error;          // transport error, empty on a response
+  std::string error;                           // transport error, empty on a response
 };
 
 HttpResponse Send(const HttpRequest& request);

@@ -20,8 +20,9 @@ void OnSignal(int) { g_stop = 1; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Starts a local hub and target clusters, the AWS emulator and the ACK IAM "
-               "controller on 127.0.0.1, and stops them on Ctrl-C or SIGTERM."};
+  CLI::App app{
+      "Starts a local hub and target clusters, the AWS emulator and the ACK IAM "
+      "controller on 127.0.0.1, and stops them on Ctrl-C or SIGTERM."};
   std::vector<std::string> targets = {"target-a"};
   bool no_ack = false, no_aws = false, keep = false;
   std::string work_dir, env_file, self_hosted_issuer, self_hosted_key_file;
@@ -81,8 +82,7 @@ int main(int argc, char** argv) {
   if (!env_file.empty()) std::ofstream(env_file) << lines.str();
 
   std::cout << "The local environment is ready.\n\n" << lines.str() << "\n";
-  std::cout << "Try:\n  kubectl --kubeconfig " << env->hub().kubeconfig.string()
-            << " get crds\n";
+  std::cout << "Try:\n  kubectl --kubeconfig " << env->hub().kubeconfig.string() << " get crds\n";
   if (env->has_aws()) {
     std::cout << "  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url "
               << env->aws().endpoint << " iam list-roles\n";

@@ -108,7 +108,8 @@ X509Ptr MakeCert(EVP_PKEY* key, const std::string& cn, const std::vector<std::st
   AddExtension(cert.get(), issuer, NID_subject_key_identifier, "hash");
   if (is_ca) {
     AddExtension(cert.get(), issuer, NID_basic_constraints, "critical,CA:TRUE");
-    AddExtension(cert.get(), issuer, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    AddExtension(cert.get(), issuer, NID_key_usage,
+                 "critical,keyCertSign,cRLSign,digitalSignature");
   } else {
     AddExtension(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE");
     AddExtension(cert.get(), issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
@@ -158,7 +159,8 @@ Certificate CertificateAuthority::IssueClient(const std::string& common_name,
   PKey ca_key = ReadPrivate(ca_.key_pem);
   X509Ptr ca_cert = ReadCert(ca_.cert_pem);
   PKey key = NewRsa(2048);
-  X509Ptr cert = MakeCert(key.get(), common_name, organizations, ca_cert.get(), ca_key.get(), false);
+  X509Ptr cert =
+      MakeCert(key.get(), common_name, organizations, ca_cert.get(), ca_key.get(), false);
   AddExtension(cert.get(), ca_cert.get(), NID_ext_key_usage, "clientAuth");
   Check(X509_sign(cert.get(), ca_key.get(), EVP_sha256()) > 0, "X509_sign");
   return {CertPem(cert.get()), PrivatePem(key.get())};

@@ -15,11 +15,11 @@
 namespace awio::testenv {
 
 struct ProcessSpec {
-  std::string name;                          // used in messages, e.g. "kube-apiserver[hub]"
-  std::vector<std::string> argv;             // argv[0] is the executable path
-  std::map<std::string, std::string> env;    // added to (or replacing in) the parent's environment
-  std::vector<std::string> unset_env;        // removed from the inherited environment
-  std::filesystem::path log_file;            // stdout and stderr go here
+  std::string name;                        // used in messages, e.g. "kube-apiserver[hub]"
+  std::vector<std::string> argv;           // argv[0] is the executable path
+  std::map<std::string, std::string> env;  // added to (or replacing in) the parent's environment
+  std::vector<std::string> unset_env;      // removed from the inherited environment
+  std::filesystem::path log_file;          // stdout and stderr go here
 };
 
 // A running child. Destruction stops it (SIGTERM to its group, SIGKILL after a grace period).

@@ -78,17 +78,17 @@ TEST(LocalControlPlane, HubAndTarget_ReportPinnedKubernetesVersion) {
 // Established (issue 2, item 3: ClusterProfile; OCM; ACK IAM, S3, EKS; ACK common).
 TEST(LocalControlPlane, Hub_ThirdPartyCrdsAreEstablished) {
   auto& env = SharedEnvironment();
-  for (const auto* crd : {"clusterprofiles.multicluster.x-k8s.io",
-                          "placements.cluster.open-cluster-management.io",
-                          "placementdecisions.cluster.open-cluster-management.io",
-                          "managedclustersetbindings.cluster.open-cluster-management.io",
-                          "roles.iam.services.k8s.aws", "policies.iam.services.k8s.aws",
-                          "openidconnectproviders.iam.services.k8s.aws",
-                          "buckets.s3.services.k8s.aws",
-                          "podidentityassociations.eks.services.k8s.aws",
-                          "fieldexports.services.k8s.aws", "iamroleselectors.services.k8s.aws"}) {
-    auto r = KubeRequest(env.hub(), "GET",
-                         std::string("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") + crd);
+  for (const auto* crd :
+       {"clusterprofiles.multicluster.x-k8s.io", "placements.cluster.open-cluster-management.io",
+        "placementdecisions.cluster.open-cluster-management.io",
+        "managedclustersetbindings.cluster.open-cluster-management.io",
+        "roles.iam.services.k8s.aws", "policies.iam.services.k8s.aws",
+        "openidconnectproviders.iam.services.k8s.aws", "buckets.s3.services.k8s.aws",
+        "podidentityassociations.eks.services.k8s.aws", "fieldexports.services.k8s.aws",
+        "iamroleselectors.services.k8s.aws"}) {
+    auto r =
+        KubeRequest(env.hub(), "GET",
+                    std::string("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") + crd);
     ASSERT_EQ(r.status, 200) << crd << ": " << r.raw;
     EXPECT_EQ(ConditionStatus(r.body, "Established"), "True") << crd;
   }
@@ -133,12 +133,11 @@ TEST(LocalControlPlane, Target_TokenRequestIsSignedByConfiguredKeyAndIssuer) {
                         {{"metadata", {{"name", "smoke-token"}}}});
   ASSERT_TRUE(sa.status == 201 || sa.status == 409) << sa.raw;
 
-  auto token = KubeRequest(target, "POST",
-                           "/api/v1/namespaces/default/serviceaccounts/smoke-token/token",
-                           {{"apiVersion", "authentication.k8s.io/v1"},
-                            {"kind", "TokenRequest"},
-                            {"spec", {{"audiences", {"sts.amazonaws.com"}},
-                                      {"expirationSeconds", 3600}}}});
+  auto token =
+      KubeRequest(target, "POST", "/api/v1/namespaces/default/serviceaccounts/smoke-token/token",
+                  {{"apiVersion", "authentication.k8s.io/v1"},
+                   {"kind", "TokenRequest"},
+                   {"spec", {{"audiences", {"sts.amazonaws.com"}}, {"expirationSeconds", 3600}}}});
   ASSERT_EQ(token.status, 201) << token.raw;
   std::string jwt = token.body["status"]["token"];
   auto dot1 = jwt.find('.');
@@ -156,7 +155,8 @@ TEST(LocalControlPlane, Target_TokenRequestIsSignedByConfiguredKeyAndIssuer) {
   std::string signature = Base64UrlDecode(jwt.substr(dot2 + 1));
   EXPECT_TRUE(VerifyRs256(jwt.substr(0, dot2), signature, public_key));
   // A different key must not verify it, or the check above proves nothing.
-  EXPECT_FALSE(VerifyRs256(jwt.substr(0, dot2), signature, testenv::GenerateRsaKey().public_key_pem));
+  EXPECT_FALSE(
+      VerifyRs256(jwt.substr(0, dot2), signature, testenv::GenerateRsaKey().public_key_pem));
 }
 
 // Validates the AWS emulator's S3: put an object with a content type and user metadata, read
@@ -173,15 +173,18 @@ TEST(AwsEmulator, S3_PutHeadDeleteRoundTripKeepsMetadata) {
   auto put_response = testenv::Send(put);
   ASSERT_EQ(put_response.status, 200) << put_response.body << put_response.error;
 
-  auto head = testenv::Send(aws.Request("s3", "HEAD", bucket + "/.well-known/openid-configuration"));
+  auto head =
+      testenv::Send(aws.Request("s3", "HEAD", bucket + "/.well-known/openid-configuration"));
   ASSERT_EQ(head.status, 200);
   EXPECT_EQ(head.headers["content-type"], "application/json");
   EXPECT_EQ(head.headers["x-amz-meta-awio-digest"], "abc123");
   EXPECT_EQ(head.headers["content-length"], "7");
 
-  auto del = testenv::Send(aws.Request("s3", "DELETE", bucket + "/.well-known/openid-configuration"));
+  auto del =
+      testenv::Send(aws.Request("s3", "DELETE", bucket + "/.well-known/openid-configuration"));
   EXPECT_EQ(del.status, 204);
-  auto gone = testenv::Send(aws.Request("s3", "HEAD", bucket + "/.well-known/openid-configuration"));
+  auto gone =
+      testenv::Send(aws.Request("s3", "HEAD", bucket + "/.well-known/openid-configuration"));
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(testenv::Send(aws.Request("s3", "DELETE", bucket)).status, 204);
 }
@@ -219,20 +222,23 @@ TEST(AckIamController, Role_IsCreatedInEmulatorAndReportsSynced) {
                              {{"apiVersion", "iam.services.k8s.aws/v1alpha1"},
                               {"kind", "Role"},
                               {"metadata", {{"name", "smoke"}}},
-                              {"spec", {{"name", role_name},
-                                        {"assumeRolePolicyDocument", trust.dump()},
-                                        {"tags", {{{"key", "owner"}, {"value", "awio-smoke"}}}}}}});
+                              {"spec",
+                               {{"name", role_name},
+                                {"assumeRolePolicyDocument", trust.dump()},
+                                {"tags", {{{"key", "owner"}, {"value", "awio-smoke"}}}}}}});
   ASSERT_EQ(created.status, 201) << created.raw;
 
   json observed;
-  EXPECT_TRUE(WaitUntil(180s, [&] {
-    observed = KubeRequest(hub, "GET", roles + "/smoke").body;
-    return ConditionStatus(observed, "ACK.ResourceSynced") == "True";
-  })) << "ACK never synced the Role: " << observed.dump();
+  EXPECT_TRUE(WaitUntil(180s,
+                        [&] {
+                          observed = KubeRequest(hub, "GET", roles + "/smoke").body;
+                          return ConditionStatus(observed, "ACK.ResourceSynced") == "True";
+                        }))
+      << "ACK never synced the Role: " << observed.dump();
 
   auto get_role = [&] {
-    return testenv::Send(aws.Request("iam", "POST", "/",
-                                     "Action=GetRole&Version=2010-05-08&RoleName=" + role_name));
+    return testenv::Send(
+        aws.Request("iam", "POST", "/", "Action=GetRole&Version=2010-05-08&RoleName=" + role_name));
   };
   auto got = get_role();
   ASSERT_EQ(got.status, 200) << got.body;
@@ -241,8 +247,9 @@ TEST(AckIamController, Role_IsCreatedInEmulatorAndReportsSynced) {
             "arn:aws:iam::" + aws.account_id + ":role/" + role_name);
 
   ASSERT_EQ(KubeRequest(hub, "DELETE", roles + "/smoke").status, 200);
-  EXPECT_TRUE(WaitUntil(120s, [&] { return KubeRequest(hub, "GET", roles + "/smoke").status == 404; }))
-      << "the Role kept its finalizer";
+  EXPECT_TRUE(WaitUntil(120s, [&] {
+    return KubeRequest(hub, "GET", roles + "/smoke").status == 404;
+  })) << "the Role kept its finalizer";
   EXPECT_EQ(get_role().status, 404) << "the IAM role outlived its ACK Role";
 }
 
