@@ -2,8 +2,8 @@
 # Sourced by the scripts under tools/; change a version here and in the matching
 # tools/go/<component>/go.mod together (tools/check-versions.sh checks they agree).
 KUBERNETES_VERSION=v1.35.4
-# The proxy zip carries no git metadata; this is the commit the v1.35.4 tag names upstream
-# is not knowable offline, so /version reports a zero commit with the real version.
+# Module proxy zips carry no git metadata, so /version reports the real version with a zero
+# commit id.
 KUBERNETES_COMMIT=0000000000000000000000000000000000000000
 ETCD_VERSION=v3.6.16
 ACK_IAM_VERSION=v1.7.2

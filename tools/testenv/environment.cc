@@ -123,6 +123,8 @@ Toolchain Toolchain::Locate() {
   t.kubectl = kube / "kubectl";
   t.etcd = fs::path(get("AWIO_ETCD_DIR")) / "etcd";
   t.ack_iam_controller = fs::path(get("AWIO_ACK_IAM_DIR")) / "ack-iam-controller";
+  t.ack_eks_standin = Getenv("AWIO_ACK_EKS_STANDIN");
+  if (t.ack_eks_standin.empty()) t.ack_eks_standin = AWIO_ACK_EKS_STANDIN_PATH;
   t.crd_dir = get("AWIO_CRD_DIR");
   t.emulator_python = get("AWIO_EMULATOR_PYTHON");
   t.emulator_server = get("AWIO_EMULATOR_SERVER");
@@ -189,6 +191,7 @@ std::unique_ptr<Environment> Environment::Start(EnvironmentSpec spec) {
     if (env->spec_.clusters[i].controller_manager) env->StartControllerManager(env->clusters_[i]);
   }
   if (env->spec_.ack_iam_controller) env->StartAckIamController();
+  if (env->spec_.ack_eks_standin) env->StartAckEksStandin();
   return env;
 }
 
@@ -415,6 +418,27 @@ void Environment::StartAckIamController() {
       .log_file = hub.dir / "ack-iam-controller.log"});
   WaitFor("ACK IAM controller", p.get(), 60s, [&] {
     return Send({.url = "http://" + health + "/readyz", .timeout = 2s}).status == 200;
+  });
+}
+
+void Environment::StartAckEksStandin() {
+  if (!fs::exists(toolchain_.ack_eks_standin)) {
+    throw std::runtime_error("the ACK EKS stand-in is not built: " +
+                             toolchain_.ack_eks_standin.string());
+  }
+  const AwsEmulator& emulator = aws();
+  const Cluster& hub = clusters_.front();
+  auto& p = Launch(ProcessSpec{
+      .name = "ack-eks-standin",
+      .argv = {toolchain_.ack_eks_standin.string(), "--server=" + hub.server,
+               "--ca-file=" + hub.ca_file.string(),
+               "--client-cert=" + hub.client_cert_file.string(),
+               "--client-key=" + hub.client_key_file.string(),
+               "--aws-endpoint-url=" + emulator.endpoint, "--aws-region=" + emulator.region,
+               "--account-id=" + emulator.account_id, "--interval-ms=300"},
+      .log_file = hub.dir / "ack-eks-standin.log"});
+  WaitFor("ACK EKS stand-in", p.get(), 30s, [&] {
+    return p->LogTail().find("reconciling PodIdentityAssociations") != std::string::npos;
   });
 }
 

@@ -27,6 +27,7 @@ namespace awio::testenv {
 struct Toolchain {
   std::filesystem::path kube_apiserver, kube_controller_manager, kubectl, etcd;
   std::filesystem::path ack_iam_controller;
+  std::filesystem::path ack_eks_standin;  // built with this project; see ack_eks_standin.cc
   std::filesystem::path crd_dir;          // *.yaml applied to clusters that ask for CRDs
   std::filesystem::path emulator_python;  // the venv's python
   std::filesystem::path emulator_server;  // tools/emulator/server.py
@@ -55,6 +56,8 @@ struct EnvironmentSpec {
   std::vector<ClusterSpec> clusters;  // the first is the hub
   bool aws_emulator = true;
   bool ack_iam_controller = false;  // needs aws_emulator and CRDs on the first cluster
+  // The stand-in for ACK's EKS controller (PodIdentityAssociation only), against the emulator.
+  bool ack_eks_standin = false;
   std::string aws_region = "us-east-1";
   std::filesystem::path work_dir;  // empty: a fresh directory under $TMPDIR
   bool keep_work_dir = false;      // keep logs and data after Stop (for debugging)
@@ -122,6 +125,7 @@ class Environment {
   void StartControllerManager(const Cluster& cluster);
   void StartEmulator();
   void StartAckIamController();
+  void StartAckEksStandin();
 
   EnvironmentSpec spec_;
   Toolchain toolchain_;

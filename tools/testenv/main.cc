@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   std::string work_dir, env_file, self_hosted_issuer, self_hosted_key_file;
   app.add_option("--targets", targets, "Names of the target clusters to start")->delimiter(',');
   app.add_flag("--no-aws", no_aws, "Do not start the AWS emulator (implies --no-ack)");
-  app.add_flag("--no-ack", no_ack, "Do not start the ACK IAM controller");
+  app.add_flag("--no-ack", no_ack, "Do not start the ACK IAM controller and the ACK EKS stand-in");
   app.add_option("--work-dir", work_dir, "Directory for data, logs and kubeconfigs");
   app.add_flag("--keep", keep, "Keep the work directory after stopping");
   app.add_option("--env-file", env_file,
@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   }
   spec.aws_emulator = !no_aws;
   spec.ack_iam_controller = !no_aws && !no_ack;
+  spec.ack_eks_standin = spec.ack_iam_controller;
   spec.work_dir = work_dir;
   spec.keep_work_dir = keep || !work_dir.empty();
 
@@ -64,7 +65,9 @@ int main(int argc, char** argv) {
   try {
     std::cerr << "starting etcd, " << spec.clusters.size() << " API servers"
               << (spec.aws_emulator ? ", the AWS emulator" : "")
-              << (spec.ack_iam_controller ? " and the ACK IAM controller" : "") << "...\n";
+              << (spec.ack_iam_controller ? ", the ACK IAM controller and the ACK EKS stand-in"
+                                          : "")
+              << "...\n";
     env = awio::testenv::Environment::Start(spec);
   } catch (const std::exception& e) {
     std::cerr << "awio-testenv: " << e.what() << "\n";

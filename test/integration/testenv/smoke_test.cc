@@ -253,6 +253,66 @@ TEST(AckIamController, Role_IsCreatedInEmulatorAndReportsSynced) {
   EXPECT_EQ(get_role().status, 404) << "the IAM role outlived its ACK Role";
 }
 
+// Validates the stand-in for the ACK EKS controller (issue 2: "a clearly named stand-in that
+// plays ACK's part for that one kind"): a PodIdentityAssociation becomes an association in the
+// emulator's EKS Pod Identity API with ACK.ResourceSynced=True and its ARN recorded, and
+// deleting the object deletes the association before the finalizer goes.
+TEST(AckEksStandin, PodIdentityAssociation_IsCreatedInEmulatorAndDeletedWithObject) {
+  auto& env = SharedEnvironment();
+  const auto& hub = env.hub();
+  const auto& aws = env.aws();
+  auto cluster =
+      aws.Request("eks", "POST", "/clusters",
+                  R"({"name":"smoke-eks","roleArn":"arn:aws:iam::123456789012:role/eks",)"
+                  R"("resourcesVpcConfig":{}})");
+  cluster.headers = {"Content-Type: application/json"};
+  auto made_cluster = testenv::Send(cluster);
+  ASSERT_EQ(made_cluster.status, 200) << made_cluster.body;
+
+  const std::string ns = "smoke-eks";
+  auto made_ns = KubeRequest(hub, "POST", "/api/v1/namespaces", {{"metadata", {{"name", ns}}}});
+  ASSERT_TRUE(made_ns.status == 201 || made_ns.status == 409) << made_ns.raw;
+  const std::string pias =
+      "/apis/eks.services.k8s.aws/v1alpha1/namespaces/" + ns + "/podidentityassociations";
+  const std::string role_arn = "arn:aws:iam::" + aws.account_id + ":role/smoke-pia";
+  auto created = KubeRequest(hub, "POST", pias,
+                             {{"apiVersion", "eks.services.k8s.aws/v1alpha1"},
+                              {"kind", "PodIdentityAssociation"},
+                              {"metadata", {{"name", "smoke"}}},
+                              {"spec",
+                               {{"clusterName", "smoke-eks"},
+                                {"namespace", "app"},
+                                {"serviceAccount", "reader"},
+                                {"roleARN", role_arn}}}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+
+  json observed;
+  EXPECT_TRUE(WaitUntil(60s, [&] {
+    observed = KubeRequest(hub, "GET", pias + "/smoke").body;
+    return ConditionStatus(observed, "ACK.ResourceSynced") == "True";
+  })) << observed.dump();
+  std::string arn = observed["status"].value("associationARN", "");
+  EXPECT_EQ(
+      arn.rfind("arn:aws:eks:us-east-1:" + aws.account_id + ":podidentityassociation/smoke-eks/a-",
+                0),
+      0u)
+      << arn;
+  EXPECT_EQ(observed["status"]["ackResourceMetadata"].value("arn", ""), arn);
+
+  auto list = [&] {
+    return json::parse(
+        testenv::Send(aws.Request("eks", "GET", "/clusters/smoke-eks/pod-identity-associations"))
+            .body)["associations"];
+  };
+  ASSERT_EQ(list().size(), 1u);
+  EXPECT_EQ(list()[0].value("serviceAccount", ""), "reader");
+
+  ASSERT_EQ(KubeRequest(hub, "DELETE", pias + "/smoke").status, 200);
+  EXPECT_TRUE(
+      WaitUntil(60s, [&] { return KubeRequest(hub, "GET", pias + "/smoke").status == 404; }));
+  EXPECT_TRUE(list().empty()) << "the association outlived its object";
+}
+
 }  // namespace
 }  // namespace awio::test
 
@@ -266,6 +326,7 @@ int main(int argc, char** argv) {
                            .controller_manager = false});
   spec.aws_emulator = true;
   spec.ack_iam_controller = true;
+  spec.ack_eks_standin = true;
   awio::test::RegisterSharedEnvironment(spec);
   return RUN_ALL_TESTS();
 }
