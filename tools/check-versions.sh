@@ -12,11 +12,11 @@ expect() {  # expect FILE PATTERN WHAT
     bad=1
   fi
 }
-expect go/k8s/go.mod "^(require )?\s*k8s\.io/kubernetes $KUBERNETES_VERSION\$" "Kubernetes $KUBERNETES_VERSION"
+expect go/k8s/go.mod "^(require )?\s*k8s\.io/kubernetes $KUBERNETES_VERSION( // indirect)?\$" "Kubernetes $KUBERNETES_VERSION"
 expect go/k8s/go.mod "^replace k8s\.io/api => k8s\.io/api v0\.${KUBERNETES_VERSION#v1.}\$" \
   "the staging modules at v0.${KUBERNETES_VERSION#v1.}"
-expect go/etcd/go.mod "^(require )?\s*go\.etcd\.io/etcd/server/v3 $ETCD_VERSION\$" "etcd $ETCD_VERSION"
-expect go/ack-iam/go.mod "^(require )?\s*github\.com/aws-controllers-k8s/iam-controller $ACK_IAM_VERSION\$" \
+expect go/etcd/go.mod "^(require )?\s*go\.etcd\.io/etcd/server/v3 $ETCD_VERSION( // indirect)?\$" "etcd $ETCD_VERSION"
+expect go/ack-iam/go.mod "^(require )?\s*github\.com/aws-controllers-k8s/iam-controller $ACK_IAM_VERSION( // indirect)?\$" \
   "the ACK IAM controller $ACK_IAM_VERSION"
 expect emulator/requirements.lock "^moto==$MOTO_VERSION\$" "moto $MOTO_VERSION"
 ((bad == 0)) && echo "pinned versions agree"
