@@ -50,6 +50,8 @@ struct ClusterSpec {
   bool controller_manager = true;
   // Installs the third-party CRDs (ClusterProfile, OCM, ACK) and waits until Established.
   bool third_party_crds = false;
+  // Extra kube-apiserver flags, e.g. "--token-auth-file=..." or "--watch-cache=false".
+  std::vector<std::string> extra_apiserver_args;
 };
 
 struct EnvironmentSpec {
@@ -105,6 +107,7 @@ class Environment {
   const AwsEmulator& aws() const;
   bool has_aws() const { return aws_.has_value(); }
   const std::filesystem::path& work_dir() const { return work_dir_; }
+  const std::string& etcd_url() const { return etcd_url_; }
   const Toolchain& toolchain() const { return toolchain_; }
 
   // Runs the pinned kubectl against `cluster` with `args`; returns its output, throws on failure.
