@@ -1,0 +1,42 @@
+// Small helpers shared by the configuration loaders of this folder only: base64 as Go's
+// encoding/json writes []byte fields, whole-file reads with errno-based messages, quoting of
+// names for error messages, RFC 3339 timestamps and environment lookup. Not a public API: other
+// layers must not include this header. Nothing here logs or throws.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/error.h"
+
+namespace awio::kube::config_internal {
+
+// Looks up one environment variable; nullopt when it is not set.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// `lookup` when set, otherwise the process environment (getenv).
+std::optional<std::string> LookupEnv(const EnvLookup& lookup, const std::string& name);
+
+// Standard base64 with padding. Carriage returns and line feeds are skipped, as Go's decoder
+// does; anything else that is not part of the alphabet makes the input invalid (nullopt).
+std::optional<std::string> Base64Decode(std::string_view text);
+std::string Base64Encode(std::string_view bytes);
+
+// Reads a whole file. The error (kConfiguration) holds only the reason ("No such file or
+// directory"); callers name the file and its role. `not_found` is set when it does not exist.
+Result<std::string> ReadWholeFile(const std::string& path, bool* not_found = nullptr);
+
+// `"text"` with quotes, backslashes and control bytes escaped, for names in messages.
+std::string Quote(std::string_view text);
+
+// Leading and trailing ASCII whitespace removed.
+std::string TrimSpace(std::string_view text);
+
+// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds (any number
+// of digits, kept to nanoseconds), then `Z` or a `+HH:MM`/`-HH:MM` offset. nullopt when invalid.
+std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
+
+}  // namespace awio::kube::config_internal
