@@ -224,6 +224,35 @@ const AwsEmulator& Environment::aws() const {
   return *aws_;
 }
 
+std::unique_ptr<Process>* Environment::FindProcess(const std::string& process_name) {
+  for (auto& p : processes_) {
+    if (p && p->name() == process_name) return &p;
+  }
+  return nullptr;
+}
+
+void Environment::StopApiServer(const std::string& name) {
+  auto* p = FindProcess("kube-apiserver[" + name + "]");
+  if (p == nullptr) throw std::runtime_error("no running API server for cluster " + name);
+  (*p)->Stop(10s);
+  p->reset();
+  std::erase(processes_, nullptr);
+}
+
+void Environment::StartStoppedApiServer(const std::string& name) {
+  auto spec = apiserver_specs_.find(name);
+  if (spec == apiserver_specs_.end()) throw std::runtime_error("no cluster named " + name);
+  const Cluster& c = cluster(name);
+  auto& p = Launch(spec->second);
+  WaitFor("kube-apiserver " + name + " after restart", p.get(), 120s,
+          [&] { return Send(c.Request("GET", "/readyz")).status == 200; });
+}
+
+void Environment::RestartApiServer(const std::string& name) {
+  StopApiServer(name);
+  StartStoppedApiServer(name);
+}
+
 std::vector<std::string> Environment::ProcessSummary() {
   std::vector<std::string> out;
   for (auto& p : processes_) {
@@ -315,9 +344,11 @@ void Environment::StartApiServers() {
                                      "--watch-cache=true",
                                      "--endpoint-reconciler-type=none"};
     argv.insert(argv.end(), spec.extra_apiserver_args.begin(), spec.extra_apiserver_args.end());
-    auto& p = Launch(ProcessSpec{.name = "kube-apiserver[" + spec.name + "]",
-                                 .argv = argv,
-                                 .log_file = c.dir / "kube-apiserver.log"});
+    ProcessSpec process{.name = "kube-apiserver[" + spec.name + "]",
+                        .argv = argv,
+                        .log_file = c.dir / "kube-apiserver.log"};
+    apiserver_specs_[spec.name] = process;
+    auto& p = Launch(process);
     started.push_back(p.get());
     clusters_.push_back(std::move(c));
   }

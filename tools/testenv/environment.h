@@ -10,6 +10,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -113,6 +114,14 @@ class Environment {
   // Runs the pinned kubectl against `cluster` with `args`; returns its output, throws on failure.
   std::string Kubectl(const Cluster& cluster, const std::vector<std::string>& args) const;
 
+  // Stops the API server of `name` and starts it again on the same port with the same
+  // certificates and data, then waits until it is ready (clients see a dropped connection
+  // and an outage, as in a control-plane upgrade).
+  void RestartApiServer(const std::string& name);
+  // Stops the API server of `name` without restarting it (StartStoppedApiServer undoes it).
+  void StopApiServer(const std::string& name);
+  void StartStoppedApiServer(const std::string& name);
+
   // Names and states of the processes, for diagnostics ("etcd: running", ...).
   std::vector<std::string> ProcessSummary();
 
@@ -136,7 +145,9 @@ class Environment {
   std::string etcd_url_;
   std::vector<Cluster> clusters_;
   std::optional<AwsEmulator> aws_;
-  std::vector<std::unique_ptr<Process>> processes_;  // in start order
+  std::vector<std::unique_ptr<Process>> processes_;     // in start order
+  std::map<std::string, ProcessSpec> apiserver_specs_;  // by cluster name, for restarts
+  std::unique_ptr<Process>* FindProcess(const std::string& process_name);
 };
 
 }  // namespace awio::testenv

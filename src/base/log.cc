@@ -1,0 +1,135 @@
+// Implementation of the logging facade: records are formatted here and written to stderr
+// under a mutex, one line each, so concurrent records never interleave.
+#include "base/log.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace awio::log {
+namespace {
+
+std::atomic<Format> g_format{Format::kJson};
+std::atomic<Level> g_level{Level::kInfo};
+std::mutex g_mu;
+
+const char* LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string Timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto seconds = std::chrono::system_clock::to_time_t(now);
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) %
+                std::chrono::seconds(1);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis.count()));
+  return out;
+}
+
+}  // namespace
+
+void Configure(Format format, Level level) {
+  g_format = format;
+  g_level = level;
+}
+
+bool ParseLevel(std::string_view text, Level* level) {
+  if (text == "debug") {
+    *level = Level::kDebug;
+  } else if (text == "info") {
+    *level = Level::kInfo;
+  } else if (text == "warn" || text == "warning") {
+    *level = Level::kWarn;
+  } else if (text == "error") {
+    *level = Level::kError;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool Enabled(Level level) { return static_cast<int>(level) >= static_cast<int>(g_level.load()); }
+
+void Write(Level level, std::string_view logger, std::string_view message,
+           std::initializer_list<Field> fields) {
+  std::string line;
+  if (g_format.load() == Format::kJson) {
+    line = "{\"ts\":\"" + Timestamp() + "\",\"level\":\"" + LevelName(level) + "\",\"logger\":";
+    AppendJsonString(line, logger);
+    line += ",\"msg\":";
+    AppendJsonString(line, message);
+    for (const auto& f : fields) {
+      line.push_back(',');
+      AppendJsonString(line, f.key);
+      line.push_back(':');
+      AppendJsonString(line, f.value);
+    }
+    line += "}\n";
+  } else {
+    line = Timestamp() + " " + LevelName(level) + " " + std::string(logger) + ": " +
+           std::string(message);
+    for (const auto& f : fields) {
+      line += " " + std::string(f.key) + "=";
+      bool quote = f.value.find_first_of(" \t\"=") != std::string::npos || f.value.empty();
+      if (quote) {
+        AppendJsonString(line, f.value);
+      } else {
+        line += f.value;
+      }
+    }
+    line += "\n";
+  }
+  std::lock_guard lock(g_mu);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace awio::log
