@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cctype>
 
+#include "observability/metrics.h"
+
 namespace awio::kube {
 namespace {
 
@@ -334,6 +336,14 @@ void Transport::Finish(std::shared_ptr<Exchange> ex, CURLcode result) {
     std::lock_guard lock(mu_);
     ++stats_.requests[{ex->request.method, result == CURLE_OK ? status : 0}];
   }
+  static auto& requests_total = observability::Registry::Default().Counter(
+      "rest_client_requests_total",
+      "Number of HTTP requests, partitioned by status code, method, and host.",
+      {"code", "method", "host"});
+  requests_total
+      .WithLabels({result == CURLE_OK ? std::to_string(status) : "<error>", ex->request.method,
+                   SplitServer(config_.server).host + ":" + SplitServer(config_.server).port})
+      .Inc();
 
   if (ex->cancelled) {
     ex->Complete(MakeError(ErrorCode::kCancelled, "request cancelled"));

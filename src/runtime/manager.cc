@@ -6,6 +6,8 @@
 
 #include <thread>
 
+#include "observability/metrics.h"
+
 namespace awio::runtime {
 namespace {
 
@@ -27,6 +29,14 @@ class FunctionRunnable : public Runnable {
 };
 
 std::atomic<Manager*> g_signal_target{nullptr};
+
+// leader_election_master_status{name=<lease name>}, as client-go reports it.
+observability::GaugeSeries& LeaderGauge(const std::string& lease_name) {
+  return observability::Registry::Default()
+      .Gauge("leader_election_master_status",
+             "Whether this process is the leader (1) or not (0) for the named lease.", {"name"})
+      .WithLabels({lease_name});
+}
 
 void OnSignal(int) {
   if (Manager* m = g_signal_target.load()) m->RequestStop();
@@ -149,10 +159,12 @@ int Manager::Run() {
         LeaderElector::Callbacks{.on_started_leading =
                                      [this] {
                                        leading_ = true;
+                                       LeaderGauge(options_.leader_election->lease_name).Set(1);
                                        StartLeaderRunnables();
                                      },
                                  .on_stopped_leading =
                                      [this] {
+                                       LeaderGauge(options_.leader_election->lease_name).Set(0);
                                        if (leading_.exchange(false) && !stop_requested_) {
                                          lost_lease_ = true;
                                        }

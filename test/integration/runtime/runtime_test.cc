@@ -10,6 +10,7 @@
 #include <set>
 
 #include "integration/runtime/mirror_controller.h"
+#include "observability/metrics.h"
 #include "process.h"
 #include "runtime/cluster_set.h"
 #include "runtime/kubeconfig_provider.h"
@@ -96,6 +97,16 @@ TEST(ControllerRuntime, Mirror_ReconcilesCreateUpdateDeleteAndOwnedChild) {
   EXPECT_TRUE(WaitUntil(90s, [&] { return !MirrorData(*client, ns, "settings").has_value(); }))
       << "the garbage collector did not remove the owned Secret";
   mirror.Stop(5s);
+
+  // The metrics dashboards expect were counted along the way (issue 4, item 7).
+  std::string exposed = observability::Registry::Default().Expose();
+  for (const char* series :
+       {"controller_runtime_reconcile_total{controller=\"mirror\",result=\"success\"}",
+        "controller_runtime_reconcile_time_seconds_count{controller=\"mirror\"}",
+        "workqueue_adds_total{name=\"mirror\"}", "workqueue_depth{name=\"mirror\"}",
+        "rest_client_requests_total{code=\"201\",method=\"POST\""}) {
+    EXPECT_NE(exposed.find(series), std::string::npos) << series;
+  }
 }
 
 // Validates that an exception escaping a reconcile is caught, counted as an error and retried,
