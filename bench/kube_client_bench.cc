@@ -3,7 +3,6 @@
 //   1. list-and-decode throughput for 10,000 ConfigMaps (one list, and pages of 500);
 //   2. watch event throughput: a watch from resourceVersion "0" replays every object;
 //   3. threads and resident memory with 1,000 concurrent watch streams across 3 API servers.
-#include <dirent.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,20 +16,13 @@
 #include "kube/client.h"
 #include "kube/watch.h"
 #include "support/kube_client_util.h"
+#include "support/process_stats.h"
 
 namespace {
 
 using awio::kube::Json;
 using awio::kube::resources::kConfigMaps;
 using Clock = std::chrono::steady_clock;
-
-int ThreadCount() {
-  int n = 0;
-  DIR* dir = ::opendir("/proc/self/task");
-  while (dirent* e = ::readdir(dir)) n += e->d_name[0] != '.';
-  ::closedir(dir);
-  return n;
-}
 
 long RssKiB() {
   std::ifstream in("/proc/self/status");
@@ -124,7 +116,7 @@ int main() {
 
   // 3. 1,000 concurrent watch streams across three API servers.
   {
-    int threads_before = ThreadCount();
+    int threads_before = awio::test::ThreadCount();
     long rss_before = RssKiB();
     std::vector<std::shared_ptr<awio::kube::Transport>> transports;
     for (const auto& c : env->clusters()) {
@@ -151,8 +143,8 @@ int main() {
     std::printf(
         "%d watch streams on %zu API servers: all delivering after %.2f s; "
         "threads %d -> %d; RSS %ld KiB -> %ld KiB (%.1f KiB per stream)\n",
-        kWatches, transports.size(), Seconds(start), threads_before, ThreadCount(), rss_before,
-        RssKiB(), static_cast<double>(RssKiB() - rss_before) / kWatches);
+        kWatches, transports.size(), Seconds(start), threads_before, awio::test::ThreadCount(),
+        rss_before, RssKiB(), static_cast<double>(RssKiB() - rss_before) / kWatches);
     for (auto& w : watches) w->Stop();
   }
   return 0;

@@ -4,7 +4,6 @@
 //   2. heap memory per cached object for a realistic custom resource (ACK IAM Role),
 //      whole (managedFields stripped) and as a compact typed projection, against its JSON size;
 //   3. threads with 100 engaged clusters, each with a running informer.
-#include <dirent.h>
 #include <malloc.h>
 
 #include <atomic>
@@ -20,19 +19,12 @@
 #include "runtime/controller.h"
 #include "runtime/informer.h"
 #include "support/kube_client_util.h"
+#include "support/process_stats.h"
 
 namespace {
 
 using awio::kube::Json;
 using Clock = std::chrono::steady_clock;
-
-int ThreadCount() {
-  int n = 0;
-  DIR* dir = ::opendir("/proc/self/task");
-  while (dirent* e = ::readdir(dir)) n += e->d_name[0] != '.';
-  ::closedir(dir);
-  return n;
-}
 
 // Bytes currently allocated on the heap (glibc): exact for "what does this cache hold".
 std::size_t HeapBytes() { return mallinfo2().uordblks; }
@@ -191,7 +183,7 @@ int main() {
 
   // 3. Threads with 100 engaged clusters, each running an informer.
   {
-    int threads_before = ThreadCount();
+    int threads_before = awio::test::ThreadCount();
     awio::runtime::ClusterSet clusters;
     std::mutex mu;
     std::vector<std::shared_ptr<awio::runtime::JsonInformer>> informers;
@@ -219,7 +211,7 @@ int main() {
     while (synced() < 100 && Seconds(start) < 120) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    int during = ThreadCount();
+    int during = awio::test::ThreadCount();
     std::printf(
         "100 engaged clusters with one informer each: synced %d in %.2f s; threads %d "
         "before, %d with all engaged\n",

@@ -95,59 +95,10 @@ void Controller::EnqueueAfter(const Request& request, std::chrono::milliseconds 
   queue_->AddAfter(request.Key(), delay);
 }
 
-void Controller::For(JsonInformer& informer, std::string cluster, Predicate predicate) {
-  auto enqueue = [this, cluster](const Json& o) {
-    auto key = KeyOf(o);
-    Enqueue({cluster, key.ns, key.name});
-  };
-  informer.AddHandlers({.on_add =
-                            [=](const Json& o) {
-                              if (Allows(predicate.create, o)) enqueue(o);
-                            },
-                        .on_update =
-                            [=](const Json& a, const Json& b) {
-                              if (!predicate.update || predicate.update(a, b)) enqueue(b);
-                            },
-                        .on_delete =
-                            [=](const Json& o) {
-                              if (Allows(predicate.remove, o)) enqueue(o);
-                            }});
-}
-
-void Controller::Owns(JsonInformer& informer, const std::string& owner_group,
-                      const std::string& owner_kind, std::string cluster, Predicate predicate) {
-  auto enqueue_owner = [this, owner_group, owner_kind, cluster](const Json& o) {
-    const auto& meta = o["metadata"];
-    for (const auto& ref : meta.value("ownerReferences", Json::array())) {
-      if (!ref.value("controller", false) || ref.value("kind", "") != owner_kind) continue;
-      std::string api_version = ref.value("apiVersion", "");
-      auto slash = api_version.find('/');
-      std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
-      if (group != owner_group) continue;
-      Enqueue({cluster, meta.value("namespace", ""), ref.value("name", "")});
-    }
-  };
-  informer.AddHandlers({.on_add =
-                            [=](const Json& o) {
-                              if (Allows(predicate.create, o)) enqueue_owner(o);
-                            },
-                        .on_update =
-                            [=](const Json& a, const Json& b) {
-                              if (predicate.update && !predicate.update(a, b)) return;
-                              enqueue_owner(
-                                  a);  // an owner reference may have moved: wake both owners
-                              enqueue_owner(b);
-                            },
-                        .on_delete =
-                            [=](const Json& o) {
-                              if (Allows(predicate.remove, o)) enqueue_owner(o);
-                            }});
-}
-
-void Controller::Watches(JsonInformer& informer,
-                         std::function<std::vector<Request>(const Json&)> map,
-                         Predicate predicate) {
-  auto enqueue = [this, map](const Json& o) {
+void Controller::AddMapped(JsonInformer& informer,
+                           std::function<std::vector<Request>(const Json&)> map,
+                           Predicate predicate, bool map_old_on_update) {
+  auto enqueue = [this, map = std::move(map)](const Json& o) {
     for (const auto& r : map(o)) Enqueue(r);
   };
   informer.AddHandlers({.on_add =
@@ -156,12 +107,49 @@ void Controller::Watches(JsonInformer& informer,
                             },
                         .on_update =
                             [=](const Json& a, const Json& b) {
-                              if (!predicate.update || predicate.update(a, b)) enqueue(b);
+                              if (predicate.update && !predicate.update(a, b)) return;
+                              if (map_old_on_update) enqueue(a);
+                              enqueue(b);
                             },
                         .on_delete =
                             [=](const Json& o) {
                               if (Allows(predicate.remove, o)) enqueue(o);
                             }});
+}
+
+void Controller::For(JsonInformer& informer, std::string cluster, Predicate predicate) {
+  AddMapped(
+      informer,
+      [cluster](const Json& o) {
+        auto key = KeyOf(o);
+        return std::vector<Request>{{cluster, key.ns, key.name}};
+      },
+      std::move(predicate), false);
+}
+
+void Controller::Owns(JsonInformer& informer, const std::string& owner_group,
+                      const std::string& owner_kind, std::string cluster, Predicate predicate) {
+  auto owners = [owner_group, owner_kind, cluster](const Json& o) {
+    std::vector<Request> out;
+    const auto& meta = o["metadata"];
+    for (const auto& ref : meta.value("ownerReferences", Json::array())) {
+      if (!ref.value("controller", false) || ref.value("kind", "") != owner_kind) continue;
+      std::string api_version = ref.value("apiVersion", "");
+      auto slash = api_version.find('/');
+      std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
+      if (group == owner_group)
+        out.push_back({cluster, meta.value("namespace", ""), ref.value("name", "")});
+    }
+    return out;
+  };
+  // An owner reference may move on update: wake the old owner as well as the new one.
+  AddMapped(informer, owners, std::move(predicate), true);
+}
+
+void Controller::Watches(JsonInformer& informer,
+                         std::function<std::vector<Request>(const Json&)> map,
+                         Predicate predicate) {
+  AddMapped(informer, std::move(map), std::move(predicate), false);
 }
 
 void Controller::Start() {

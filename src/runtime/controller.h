@@ -99,6 +99,8 @@ class Controller {
   std::size_t QueueLength() const;
 
  private:
+  void AddMapped(JsonInformer& informer, std::function<std::vector<Request>(const Json&)> map,
+                 Predicate predicate, bool map_old_on_update);
   void Worker();
   void ReconcileOne(const std::string& key);
 

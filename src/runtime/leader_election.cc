@@ -1,7 +1,7 @@
 // Implementation of Lease-based leader election.
 #include "runtime/leader_election.h"
 
-#include <ctime>
+#include "runtime/conditions.h"
 
 namespace awio::runtime {
 namespace {
@@ -12,19 +12,7 @@ const kube::ResourceRef& Leases() { return kube::resources::kLeases; }
 
 }  // namespace
 
-std::string MicroTimeNow() {
-  auto now = std::chrono::system_clock::now();
-  auto seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
-                std::chrono::seconds(1);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buf, static_cast<long long>(micros.count()));
-  return out;
-}
+std::string MicroTimeNow() { return FormatRfc3339Micros(std::chrono::system_clock::now()); }
 
 LeaderElector::LeaderElector(std::shared_ptr<kube::Client> client, LeaderElectionOptions options,
                              Callbacks callbacks)

@@ -3,7 +3,6 @@
 // an event, the 410 signal after etcd compaction, and a thread count independent of watches.
 #include "kube/watch.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 
 #include <mutex>
@@ -12,6 +11,7 @@
 #include "integration/kube/kube_test_env.h"
 #include "support/kube_client_util.h"
 #include "support/kube_test_util.h"
+#include "support/process_stats.h"
 #include "support/shared_environment.h"
 #include "support/tcp_proxy.h"
 
@@ -70,14 +70,6 @@ std::string EnsureNamespace(kube::Client& client, const std::string& ns) {
 
 Json ConfigMap(const std::string& name) {
   return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}};
-}
-
-int ThreadCount() {
-  int n = 0;
-  DIR* dir = ::opendir("/proc/self/task");
-  while (dirent* e = ::readdir(dir)) n += e->d_name[0] != '.';
-  ::closedir(dir);
-  return n;
 }
 
 // Validates that ADDED, MODIFIED and DELETED arrive in order for changes after the listed
