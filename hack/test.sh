@@ -18,5 +18,12 @@ log "building (preset $preset)"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 
+# The tree must also compile with clang-14 (sanitizers and fuzzers need it); CI checks it.
+if [[ ${AWIO_SKIP_CLANG:-0} != 1 ]]; then
+  log "building with clang-14 too (AWIO_SKIP_CLANG=1 skips this)"
+  cmake --preset clang >/dev/null
+  cmake --build --preset clang
+fi
+
 log "running tests"
 ctest --preset "$preset" "$@"
