@@ -8,6 +8,7 @@
 #include <map>
 #include <utility>
 
+#include "base/encoding.h"
 #include "kube/config/config_support.h"
 #include "kube/config/exec_credential.h"
 
@@ -407,7 +408,7 @@ Result<ClusterProfileAccess> ResolveClusterProfileAccess(
     }
     access.server = StringOrEmpty(server);
     access.proxy_url = StringOrEmpty(proxy);
-    auto ca = config_internal::Base64Decode(StringOrEmpty(ca_data));
+    auto ca = base::Base64Decode(StringOrEmpty(ca_data));
     if (!ca) return ConfigError(where + ": cluster.certificate-authority-data is not valid base64");
     access.ca_pem = std::move(*ca);
     return access;

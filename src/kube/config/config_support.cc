@@ -3,7 +3,6 @@
 #include "kube/config/config_support.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -47,45 +46,6 @@ std::optional<std::string> LookupEnv(const EnvLookup& lookup, const std::string&
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
   return std::string(value);
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  std::string compact;
-  compact.reserve(text.size());
-  for (char c : text) {
-    if (c == '\r' || c == '\n') continue;
-    compact.push_back(c);
-  }
-  if (compact.empty()) return std::string();
-  if (compact.size() % 4 != 0) return std::nullopt;
-
-  // EVP_DecodeBlock accepts '=' only as trailing padding but reports the padded length, so the
-  // padding is counted here and taken off the result.
-  size_t padding = 0;
-  if (compact.back() == '=') ++padding;
-  if (compact.size() >= 2 && compact[compact.size() - 2] == '=') ++padding;
-  for (size_t i = 0; i + padding < compact.size(); ++i) {
-    if (compact[i] == '=') return std::nullopt;
-  }
-  if (compact.size() > static_cast<size_t>(std::numeric_limits<int>::max())) return std::nullopt;
-
-  std::string out(compact.size() / 4 * 3, '\0');
-  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(compact.data()),
-                                      static_cast<int>(compact.size()));
-  if (written < 0 || static_cast<size_t>(written) != out.size()) return std::nullopt;
-  out.resize(out.size() - padding);
-  return out;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  if (bytes.empty()) return std::string();
-  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(bytes.data()),
-                                      static_cast<int>(bytes.size()));
-  out.resize(written < 0 ? 0 : static_cast<size_t>(written));
-  return out;
 }
 
 Result<std::string> ReadWholeFile(const std::string& path, bool* not_found) {

@@ -1,7 +1,6 @@
-// Small helpers shared by the configuration loaders of this folder only: base64 as Go's
-// encoding/json writes []byte fields, whole-file reads with errno-based messages, quoting of
-// names for error messages, RFC 3339 timestamps and environment lookup. Not a public API: other
-// layers must not include this header. Nothing here logs or throws.
+// Small helpers shared by the configuration loaders of this folder only: whole-file reads with
+// errno-based messages, quoting of names for error messages, RFC 3339 timestamps and environment
+// lookup. Not a public API: other layers must not include this header. Nothing here logs or throws.
 #pragma once
 
 #include <chrono>
@@ -19,11 +18,6 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 
 // `lookup` when set, otherwise the process environment (getenv).
 std::optional<std::string> LookupEnv(const EnvLookup& lookup, const std::string& name);
-
-// Standard base64 with padding. Carriage returns and line feeds are skipped, as Go's decoder
-// does; anything else that is not part of the alphabet makes the input invalid (nullopt).
-std::optional<std::string> Base64Decode(std::string_view text);
-std::string Base64Encode(std::string_view bytes);
 
 // Reads a whole file. The error (kConfiguration) holds only the reason ("No such file or
 // directory"); callers name the file and its role. `not_found` is set when it does not exist.

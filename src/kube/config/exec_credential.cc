@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "base/encoding.h"
 #include "kube/config/config_support.h"
 #include "kube/config/exec_process.h"
 
@@ -66,7 +67,7 @@ OrderedJson BuildExecInfo(const ExecConfig& config, const ExecClusterInfo& clust
     if (!cluster.tls_server_name.empty()) described["tls-server-name"] = cluster.tls_server_name;
     if (cluster.insecure_skip_tls_verify) described["insecure-skip-tls-verify"] = true;
     if (!cluster.ca_pem.empty()) {
-      described["certificate-authority-data"] = config_internal::Base64Encode(cluster.ca_pem);
+      described["certificate-authority-data"] = base::Base64Encode(cluster.ca_pem);
     }
     if (!cluster.proxy_url.empty()) described["proxy-url"] = cluster.proxy_url;
     if (!cluster_config.is_null()) described["config"] = cluster_config;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/encoding.h"
 #include "kube/config/config_support.h"
 #include "kube/config/exec_credential.h"
 #include "kube/config/token_file_source.h"
@@ -285,7 +286,7 @@ Result<ClusterSettings> LoadCluster(const std::string& name, const Entry& entry,
                        ": certificate-authority and certificate-authority-data are both set");
   }
   if (!ca_data->empty()) {
-    auto decoded = config_internal::Base64Decode(*ca_data);
+    auto decoded = base::Base64Decode(*ca_data);
     if (!decoded) return ConfigError(where + ": certificate-authority-data is not valid base64");
     settings.info.ca_pem = std::move(*decoded);
   } else if (!ca_file->empty()) {
@@ -353,7 +354,7 @@ Result<std::string> LoadPemMember(const YAML::Node& body, const Entry& entry, co
     return ConfigError(where + ": " + file_key + " and " + data_key + " are both set");
   }
   if (!data->empty()) {
-    auto decoded = config_internal::Base64Decode(*data);
+    auto decoded = base::Base64Decode(*data);
     if (!decoded) return ConfigError(where + ": " + data_key + " is not valid base64");
     return std::move(*decoded);
   }

@@ -1,5 +1,5 @@
-// Tests of the loaders' shared helpers (src/kube/config/config_support.h): base64 with Go's
-// tolerance for line breaks, RFC 3339 parsing, quoting and whitespace trimming.
+// Tests of the loaders' shared helpers (src/kube/config/config_support.h): RFC 3339 parsing,
+// quoting and whitespace trimming.
 #include "kube/config/config_support.h"
 
 #include <gtest/gtest.h>
@@ -14,24 +14,6 @@ using std::chrono::system_clock;
 system_clock::time_point Utc(int y, unsigned m, unsigned d, int hh, int mm, int ss) {
   using namespace std::chrono;
   return sys_days{year{y} / month{m} / day{d}} + hours{hh} + minutes{mm} + seconds{ss};
-}
-
-// Validates that decoding strips padding correctly for every remainder length.
-TEST(ConfigSupport, Base64_RoundTripsAllPaddingLengths) {
-  for (const std::string text : {"", "a", "ab", "abc", "abcd", "-----BEGIN CERTIFICATE-----\n"}) {
-    const auto decoded = Base64Decode(Base64Encode(text));
-    ASSERT_TRUE(decoded.has_value()) << text;
-    EXPECT_EQ(*decoded, text);
-  }
-}
-
-// Validates that line breaks are ignored (Go's decoder does) but other junk is refused.
-TEST(ConfigSupport, Base64_LineBreaksIgnoredJunkRejected) {
-  EXPECT_EQ(Base64Decode("YWJj\nZGVm\r\n").value_or("?"), "abcdef");
-  EXPECT_FALSE(Base64Decode("not base64!").has_value());
-  EXPECT_FALSE(Base64Decode("YWJ").has_value());
-  EXPECT_FALSE(Base64Decode("YW=j").has_value());
-  EXPECT_FALSE(Base64Decode("YW Jj").has_value());
 }
 
 // Validates that RFC 3339 times parse with and without fractions, with 'Z' or an offset.

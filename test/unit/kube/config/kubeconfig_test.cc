@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.h"
 #include "config_test_support.h"
 #include "kube/config/config_support.h"
 #include "kube/config/exec_credential.h"
@@ -24,7 +25,7 @@ using testing::WriteFile;
 
 constexpr char kSecretToken[] = "super-secret-token-value";
 
-std::string B64(const std::string& bytes) { return config_internal::Base64Encode(bytes); }
+std::string B64(const std::string& bytes) { return base::Base64Encode(bytes); }
 
 // A one-context kubeconfig whose cluster and user bodies are given as indented YAML.
 std::string SingleContext(const std::string& cluster_body, const std::string& user_body) {

@@ -1,0 +1,1 @@
+# aws model: names, trust policies, ACK objects (library awio_aws).
