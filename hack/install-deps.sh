@@ -14,7 +14,7 @@ log() { printf '[install-deps] %s\n' "$*" >&2; }
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates ccache
   clang-14 clang-format-14 clang-tidy-14 libclang-rt-14-dev lld-14
   # libraries (see docs/development/dependencies.md for what each is for)
   libcurl4-openssl-dev libnghttp2-dev libssl-dev zlib1g-dev
