@@ -323,6 +323,11 @@ void Transport::Start(std::shared_ptr<Exchange> ex) {
 void Transport::Finish(std::shared_ptr<Exchange> ex, CURLcode result) {
   long status = 0;
   curl_easy_getinfo(ex->easy, CURLINFO_RESPONSE_CODE, &status);
+  // kube-apiserver may refuse a request (401 before authentication, for one) without reading
+  // its body and reset the stream right after the error status; curl then reports a partial
+  // transfer although the status line arrived. The status is what the caller needs, so an
+  // error status with a cut-short body counts as received.
+  if (result == CURLE_PARTIAL_FILE && status >= 400) result = CURLE_OK;
   long version = 0;
   curl_easy_getinfo(ex->easy, CURLINFO_HTTP_VERSION, &version);
   ex->response.http_version = version == CURL_HTTP_VERSION_2_0 ? 2 : 1;

@@ -159,7 +159,7 @@ TEST(KubeConfigIntegration, ExecPlugin_FailureAndUnauthorizedRetry) {
   config.credentials = *source;
   auto rejected = WhoAmI(config);
   ASSERT_FALSE(rejected.ok());
-  EXPECT_EQ(rejected.error().code, ErrorCode::kUnauthorized);
+  EXPECT_EQ(rejected.error().code, ErrorCode::kUnauthorized) << rejected.error().ToString();
   std::ifstream in(runs);
   int n = 0;
   for (std::string line; std::getline(in, line);) ++n;
