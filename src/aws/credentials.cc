@@ -12,6 +12,7 @@
 
 #include "aws/aws_error.h"
 #include "aws/endpoint.h"
+#include "base/time.h"
 
 namespace awio::aws {
 namespace {
@@ -261,7 +262,7 @@ Result<Credentials> ContainerCredentialsProvider::Retrieve() {
                      context + ": response lacks AccessKeyId or SecretAccessKey");
   }
   if (const std::string expiration = text("Expiration"); !expiration.empty()) {
-    credentials.expiration = ParseAwsTimestamp(expiration);
+    credentials.expiration = base::ParseRfc3339(expiration);
     if (!credentials.expiration) {
       return MakeError(ErrorCode::kInternal, context + ": Expiration is not an RFC 3339 time");
     }

@@ -1,8 +1,8 @@
 // The values AWS credentials are made of and the small vocabulary every AWS client here shares:
 // the secret-holding string that prints as "<redacted>", the credentials triple with its expiry,
-// an injectable wall clock and environment lookup, and the timestamp format credential sources
-// write. Kept apart from the providers (credentials.h) so that the signer and the STS client can
-// use the values without depending on the chain that uses them. Pure values; nothing here logs.
+// an injectable wall clock and environment lookup. Kept apart from the providers (credentials.h) so
+// that the signer and the STS client can use the values without depending on the chain that uses
+// them. Pure values; nothing here logs.
 #pragma once
 
 #include <chrono>
@@ -52,12 +52,5 @@ struct Credentials {
 };
 // Writes the access key id, the source and the expiry; the secret and token as "<redacted>".
 std::ostream& operator<<(std::ostream& out, const Credentials& credentials);
-
-// Parses the timestamps AWS credential sources write (STS <Expiration>, the container endpoint's
-// "Expiration"): RFC 3339 `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `+HH:MM`/`-HH:MM`.
-std::optional<std::chrono::system_clock::time_point> ParseAwsTimestamp(std::string_view text);
-
-// "YYYY-MM-DDTHH:MM:SSZ" in UTC, fraction dropped: how this project writes an expiry in messages.
-std::string FormatAwsTimestamp(std::chrono::system_clock::time_point time);
 
 }  // namespace awio::aws

@@ -6,6 +6,7 @@
 
 #include "aws/aws_error.h"
 #include "aws/endpoint.h"
+#include "base/time.h"
 
 namespace awio::aws {
 namespace {
@@ -52,7 +53,8 @@ Result<AssumeRoleWithWebIdentityOutput> ParseAssumeRoleWithWebIdentityResponse(
   output.credentials.secret_access_key =
       SecretString(Trimmed(credentials.child_value("SecretAccessKey")));
   output.credentials.session_token = SecretString(Trimmed(credentials.child_value("SessionToken")));
-  output.credentials.expiration = ParseAwsTimestamp(Trimmed(credentials.child_value("Expiration")));
+  output.credentials.expiration =
+      base::ParseRfc3339(Trimmed(credentials.child_value("Expiration")));
   output.credentials.source = "web identity";
   if (output.credentials.access_key_id.empty() || output.credentials.secret_access_key.empty() ||
       output.credentials.session_token.empty() || !output.credentials.expiration) {

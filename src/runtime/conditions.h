@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/time.h"
+
 namespace awio::runtime {
 
 using Json = nlohmann::json;
@@ -76,11 +78,9 @@ bool RemoveCondition(Json& conditions, std::string_view type);
 std::string SanitizeMessage(std::string_view text,
                             std::size_t max_bytes = kMaxConditionMessageBytes);
 
-// "2026-12-03T19:00:00Z": metav1.Time, UTC, whole seconds (the fraction is dropped).
-std::string FormatRfc3339(WallTime time);
-// "2026-12-03T19:00:00.123456Z": metav1.MicroTime, UTC, microseconds.
-std::string FormatRfc3339Micros(WallTime time);
-// Parses RFC 3339 ("Z" or a numeric offset, optional fraction up to nanoseconds).
-std::optional<WallTime> ParseRfc3339(std::string_view text);
+// metav1.Time and metav1.MicroTime are written and read by the base layer's RFC 3339 helpers.
+using base::FormatRfc3339;
+using base::FormatRfc3339Micros;
+using base::ParseRfc3339;
 
 }  // namespace awio::runtime

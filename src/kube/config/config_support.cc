@@ -17,28 +17,6 @@ namespace {
 // Configuration files are small; this bound only stops a path like /dev/zero from filling memory.
 constexpr size_t kMaxFileBytes = 64u << 20;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Reads exactly `count` decimal digits at `pos`; advances `pos`.
-std::optional<int> ReadDigits(std::string_view text, size_t& pos, size_t count) {
-  if (pos + count > text.size()) return std::nullopt;
-  int value = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const char c = text[pos + i];
-    if (!IsDigit(c)) return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  pos += count;
-  return value;
-}
-
-bool Expect(std::string_view text, size_t& pos, char a, char b = '\0') {
-  if (pos >= text.size()) return false;
-  if (text[pos] != a && (b == '\0' || text[pos] != b)) return false;
-  ++pos;
-  return true;
-}
-
 }  // namespace
 
 std::optional<std::string> LookupEnv(const EnvLookup& lookup, const std::string& name) {
@@ -109,59 +87,6 @@ std::string TrimSpace(std::string_view text) {
   while (begin < end && is_space(text[begin])) ++begin;
   while (end > begin && is_space(text[end - 1])) --end;
   return std::string(text.substr(begin, end - begin));
-}
-
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text) {
-  using namespace std::chrono;
-  size_t pos = 0;
-  const auto year = ReadDigits(text, pos, 4);
-  if (!year || !Expect(text, pos, '-')) return std::nullopt;
-  const auto month = ReadDigits(text, pos, 2);
-  if (!month || !Expect(text, pos, '-')) return std::nullopt;
-  const auto day = ReadDigits(text, pos, 2);
-  if (!day || !Expect(text, pos, 'T', 't')) return std::nullopt;
-  const auto hour = ReadDigits(text, pos, 2);
-  if (!hour || !Expect(text, pos, ':')) return std::nullopt;
-  const auto minute = ReadDigits(text, pos, 2);
-  if (!minute || !Expect(text, pos, ':')) return std::nullopt;
-  const auto second = ReadDigits(text, pos, 2);
-  if (!second) return std::nullopt;
-
-  int64_t nanos = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    size_t digits = 0;
-    while (pos < text.size() && IsDigit(text[pos])) {
-      if (digits < 9) nanos = nanos * 10 + (text[pos] - '0');
-      ++digits;
-      ++pos;
-    }
-    if (digits == 0) return std::nullopt;
-    for (size_t i = digits; i < 9; ++i) nanos *= 10;
-  }
-
-  int offset_minutes = 0;
-  const bool is_utc = Expect(text, pos, 'Z', 'z');
-  if (!is_utc) {
-    if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) return std::nullopt;
-    const int sign = text[pos] == '-' ? -1 : 1;
-    ++pos;
-    const auto offset_hours = ReadDigits(text, pos, 2);
-    if (!offset_hours || !Expect(text, pos, ':')) return std::nullopt;
-    const auto offset_mins = ReadDigits(text, pos, 2);
-    if (!offset_mins || *offset_hours > 23 || *offset_mins > 59) return std::nullopt;
-    offset_minutes = sign * (*offset_hours * 60 + *offset_mins);
-  }
-  if (pos != text.size()) return std::nullopt;
-
-  const year_month_day date{std::chrono::year{*year},
-                            std::chrono::month{static_cast<unsigned>(*month)},
-                            std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-
-  const auto local = sys_days{date} + hours{*hour} + minutes{*minute} + seconds{*second};
-  const auto utc = local - minutes{offset_minutes};
-  return time_point_cast<system_clock::duration>(utc + nanoseconds{nanos});
 }
 
 }  // namespace awio::kube::config_internal

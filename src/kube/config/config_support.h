@@ -29,8 +29,4 @@ std::string Quote(std::string_view text);
 // Leading and trailing ASCII whitespace removed.
 std::string TrimSpace(std::string_view text);
 
-// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds (any number
-// of digits, kept to nanoseconds), then `Z` or a `+HH:MM`/`-HH:MM` offset. nullopt when invalid.
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
-
 }  // namespace awio::kube::config_internal

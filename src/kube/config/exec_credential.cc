@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "base/encoding.h"
+#include "base/time.h"
 #include "kube/config/config_support.h"
 #include "kube/config/exec_process.h"
 
@@ -264,7 +265,7 @@ Result<Credential> ExecCredentialSource::ParseOutput(const std::string& output) 
   const auto expiration = string_member(status, "expirationTimestamp");
   if (!expiration) return invalid("status.expirationTimestamp is not a string");
   if (!expiration->empty()) {
-    credential.expiry = config_internal::ParseRfc3339(*expiration);
+    credential.expiry = base::ParseRfc3339(*expiration);
     if (!credential.expiry) {
       return invalid("status.expirationTimestamp " + Quote(*expiration) +
                      " is not an RFC 3339 time");

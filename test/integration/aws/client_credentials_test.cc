@@ -16,6 +16,7 @@
 #include "aws/credentials.h"
 #include "aws/s3.h"
 #include "aws/sts.h"
+#include "base/time.h"
 #include "client_emulator.h"
 
 namespace awio::aws {
@@ -172,7 +173,7 @@ class PodIdentityAgentStandIn {
                                      {"SecretAccessKey", credentials_.secret_access_key.reveal()},
                                      {"Token", credentials_.session_token.reveal()},
                                      {"AccountId", kAccountId},
-                                     {"Expiration", FormatAwsTimestamp(*credentials_.expiration)}}
+                                     {"Expiration", base::FormatRfc3339(*credentials_.expiration)}}
                           .dump(),
                       "application/json");
                 });

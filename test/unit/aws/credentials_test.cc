@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/time.h"
 #include "client_fake_transport.h"
 
 namespace awio::aws {
@@ -84,7 +85,7 @@ TEST(CredentialsTypesTest, Streaming_Secrets_AreRedacted) {
   Credentials credentials{.access_key_id = "AKIDEXAMPLE",
                           .secret_access_key = SecretString("very-secret-key"),
                           .session_token = SecretString("very-secret-token"),
-                          .expiration = ParseAwsTimestamp("2026-05-04T12:00:00Z"),
+                          .expiration = base::ParseRfc3339("2026-05-04T12:00:00Z"),
                           .source = "environment"};
   std::ostringstream out;
   out << credentials << " " << SecretString("loose-secret");
@@ -96,20 +97,21 @@ TEST(CredentialsTypesTest, Streaming_Secrets_AreRedacted) {
   EXPECT_EQ(::testing::PrintToString(SecretString("x-secret")), "<redacted>");
 }
 
-// Validates the RFC 3339 forms credential sources write, and rejection of malformed ones.
-TEST(CredentialsTypesTest, ParseAwsTimestamp_Forms_ParseToTheSameInstant) {
+// Validates that the timestamp forms AWS credential sources write (STS <Expiration>, the
+// container endpoint's "Expiration") parse to one instant, and malformed ones are refused.
+TEST(CredentialsTypesTest, AwsTimestampForms_ParseToTheSameInstant) {
   const auto expected = std::chrono::sys_days{std::chrono::year{2014} / 10 / 24} + 23h + 23s;
-  EXPECT_EQ(ParseAwsTimestamp("2014-10-24T23:00:23Z"), expected);
-  EXPECT_EQ(ParseAwsTimestamp("2014-10-24T23:00:23.000Z"), expected);
-  EXPECT_EQ(ParseAwsTimestamp("2014-10-25T08:00:23+09:00"), expected);
-  EXPECT_EQ(ParseAwsTimestamp("2014-10-24T18:00:23-05:00"), expected);
-  EXPECT_EQ(ParseAwsTimestamp("2014-10-24T23:00:23.5Z"), expected + 500ms);
+  EXPECT_EQ(base::ParseRfc3339("2014-10-24T23:00:23Z"), expected);
+  EXPECT_EQ(base::ParseRfc3339("2014-10-24T23:00:23.000Z"), expected);
+  EXPECT_EQ(base::ParseRfc3339("2014-10-25T08:00:23+09:00"), expected);
+  EXPECT_EQ(base::ParseRfc3339("2014-10-24T18:00:23-05:00"), expected);
+  EXPECT_EQ(base::ParseRfc3339("2014-10-24T23:00:23.5Z"), expected + 500ms);
   for (const char* bad :
        {"", "2014-10-24", "2014-10-24T23:00:23", "2014-13-24T23:00:23Z", "2014-02-30T23:00:23Z",
         "2014-10-24T23:00:23Zjunk", "2014-10-24 23:00:23Z", "2014-10-24T23:00:23.Z"}) {
-    EXPECT_FALSE(ParseAwsTimestamp(bad).has_value()) << bad;
+    EXPECT_FALSE(base::ParseRfc3339(bad).has_value()) << bad;
   }
-  EXPECT_EQ(FormatAwsTimestamp(expected), "2014-10-24T23:00:23Z");
+  EXPECT_EQ(base::FormatRfc3339(expected), "2014-10-24T23:00:23Z");
 }
 
 // Validates the environment source, including the session token and the older variable names.
@@ -281,7 +283,7 @@ TEST(CredentialsTest, Chain_ContainerEndpoint_SendsTokenFromFile) {
   EXPECT_EQ(credentials->access_key_id, "ASIAPOD");
   EXPECT_EQ(credentials->secret_access_key.reveal(), "pod-secret");
   EXPECT_EQ(credentials->session_token.reveal(), "pod-token");
-  EXPECT_EQ(credentials->expiration, ParseAwsTimestamp("2026-05-04T18:00:00Z"));
+  EXPECT_EQ(credentials->expiration, base::ParseRfc3339("2026-05-04T18:00:00Z"));
   EXPECT_EQ(credentials->source, "container endpoint");
 
   const HttpRequest request = fake.requests()[0];

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/time.h"
 #include "client_fake_transport.h"
 
 namespace awio::aws {
@@ -54,7 +55,7 @@ TEST(StsTest, ParseResponse_DocumentedExample_ReadsEveryField) {
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
   EXPECT_EQ(output->credentials.session_token.reveal(),
             "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE");
-  EXPECT_EQ(output->credentials.expiration, ParseAwsTimestamp("2014-10-24T23:00:23Z"));
+  EXPECT_EQ(output->credentials.expiration, base::ParseRfc3339("2014-10-24T23:00:23Z"));
   EXPECT_EQ(output->credentials.source, "web identity");
   EXPECT_EQ(output->assumed_role_arn,
             "arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1");

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/time.h"
 #include "config_test_support.h"
 #include "kube/config/config_support.h"
 
@@ -77,9 +78,7 @@ Result<Credential> RunOnce(const std::string& command, const std::string& api_ve
   return source->Current();
 }
 
-system_clock::time_point At(const char* rfc3339) {
-  return config_internal::ParseRfc3339(rfc3339).value();
-}
+system_clock::time_point At(const char* rfc3339) { return base::ParseRfc3339(rfc3339).value(); }
 
 // Sets a process environment variable for the duration of a test.
 class ScopedEnv {
