@@ -10,17 +10,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace awio::aws {
 
-// Appends `text` as a quoted JSON string with Go's escaping (json.Marshal, HTML-safe):
-// `"` and `\` are backslash-escaped; \b, \f, \n, \r and \t use their short forms (Go 1.22 and
-// later); other control bytes, `<`, `>` and `&` become \u00XX with lower-case hex; U+2028 and
-// U+2029 become \u2028 and \u2029; each byte of invalid UTF-8 becomes \ufffd. Everything else,
-// including `/` and DEL, is copied as is.
-void AppendGoJsonString(std::string& out, std::string_view text);
-
-// `text` as a quoted JSON string (see AppendGoJsonString).
-std::string GoJsonString(std::string_view text);
+// JSON strings in Go's escaping; defined in the base layer, which the log lines share.
+using base::AppendGoJsonString;
+using base::GoJsonString;
 
 // `value` as compact JSON in Go's spelling: no insignificant white space, object keys in the
 // order the json object holds them (byte order for nlohmann::json, which is what Go writes for

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "base/strings.h"
+
 namespace awio::log {
 namespace {
 
@@ -27,38 +29,6 @@ const char* LevelName(Level level) {
       return "error";
   }
   return "info";
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 std::string Timestamp() {
@@ -104,14 +74,14 @@ void Write(Level level, std::string_view logger, std::string_view message,
   std::string line;
   if (g_format.load() == Format::kJson) {
     line = "{\"ts\":\"" + Timestamp() + "\",\"level\":\"" + LevelName(level) + "\",\"logger\":";
-    AppendJsonString(line, logger);
+    base::AppendGoJsonString(line, logger);
     line += ",\"msg\":";
-    AppendJsonString(line, message);
+    base::AppendGoJsonString(line, message);
     for (const auto& f : fields) {
       line.push_back(',');
-      AppendJsonString(line, f.key);
+      base::AppendGoJsonString(line, f.key);
       line.push_back(':');
-      AppendJsonString(line, f.value);
+      base::AppendGoJsonString(line, f.value);
     }
     line += "}\n";
   } else {
@@ -121,7 +91,7 @@ void Write(Level level, std::string_view logger, std::string_view message,
       line += " " + std::string(f.key) + "=";
       bool quote = f.value.find_first_of(" \t\"=") != std::string::npos || f.value.empty();
       if (quote) {
-        AppendJsonString(line, f.value);
+        base::AppendGoJsonString(line, f.value);
       } else {
         line += f.value;
       }

@@ -28,5 +28,25 @@ TEST(GoQuote, EscapesLikeGo) {
   }
 }
 
+// Validates Go's JSON string escaping: short forms, HTML-safe \u00XX, the two line separators,
+// and \ufffd for each byte of invalid UTF-8, so the result is always valid JSON.
+TEST(GoJsonString, EscapesLikeGoAndRepairsInvalidUtf8) {
+  struct Case {
+    std::string in, out;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"plain/text", "\"plain/text\""},
+           {"q\"b\\", "\"q\\\"b\\\\\""},
+           {"\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\""},
+           {"<a&b>", "\"\\u003ca\\u0026b\\u003e\""},
+           {std::string("\x01", 1), "\"\\u0001\""},
+           {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
+           {"\xe2\x80\xa8", "\"\\u2028\""},
+           {"bad\xff\xc3", "\"bad\\ufffd\\ufffd\""},
+       }) {
+    EXPECT_EQ(GoJsonString(c.in), c.out) << c.in;
+  }
+}
+
 }  // namespace
 }  // namespace awio::base

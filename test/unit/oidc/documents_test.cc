@@ -9,21 +9,14 @@
 
 #include "aws/names.h"
 #include "oidc/publication.h"
+#include "spec_vectors.h"
 
 namespace awio::oidc {
 namespace {
 
-constexpr char kSpecPublicKey[] = R"(-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA5XeGCu7wOvRR+GShz2Ir
-RzZdoqqOixQgTApSdZhvUQ/43kcHqGktilIjG7c9MNHc6NjoMx82FeZuxS8sZ436
-7QPnJ6rYBwxIq0nSH8O+sfZPpvsMAbohBlMvmTn4Kk86gbHWn/KAavvuDIrzBpZf
-2h/9VJ2RqjELQ8OYIBSeU3Tuhtpe7BdCJqyZGt1eGniCPoo1GgDSWCaYyMFlWEru
-aG25XQnw4p2YucTz11UlfXjfoBlc5Rfm26AaLukaBkxl2zqwjyLKgVEmonZJSa1c
-9f/J8gmgWfiFcict8tV0W/QzeNv9hjq4BU/26Ld1KOUhgKbRk3DjD29Gy0jAn6YS
-UQIDAQAB
------END PUBLIC KEY-----
-)";
-constexpr char kSpecKeyId[] = "JmzUd8RskjJMbRV3a2cbqUFjj84pRRqIHQvrvJmRMaQ";
+using test_vectors::kSpecKeyId;
+using test_vectors::kSpecPublicKey;
+
 constexpr char kSpecIssuer[] =
     "https://awi-wlc-a-ap-northeast-1-c7c9fccd48.s3.ap-northeast-1.amazonaws.com";
 constexpr char kSpecDiscovery[] =

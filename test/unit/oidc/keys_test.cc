@@ -8,22 +8,14 @@
 
 #include "base/encoding.h"
 #include "oidc/pem.h"
+#include "spec_vectors.h"
 
 namespace awio::oidc {
 namespace {
 
-// The public key of config-controller spec §15.6.
-constexpr char kSpecPublicKey[] = R"(-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA5XeGCu7wOvRR+GShz2Ir
-RzZdoqqOixQgTApSdZhvUQ/43kcHqGktilIjG7c9MNHc6NjoMx82FeZuxS8sZ436
-7QPnJ6rYBwxIq0nSH8O+sfZPpvsMAbohBlMvmTn4Kk86gbHWn/KAavvuDIrzBpZf
-2h/9VJ2RqjELQ8OYIBSeU3Tuhtpe7BdCJqyZGt1eGniCPoo1GgDSWCaYyMFlWEru
-aG25XQnw4p2YucTz11UlfXjfoBlc5Rfm26AaLukaBkxl2zqwjyLKgVEmonZJSa1c
-9f/J8gmgWfiFcict8tV0W/QzeNv9hjq4BU/26Ld1KOUhgKbRk3DjD29Gy0jAn6YS
-UQIDAQAB
------END PUBLIC KEY-----
-)";
-constexpr char kSpecKeyId[] = "JmzUd8RskjJMbRV3a2cbqUFjj84pRRqIHQvrvJmRMaQ";
+using test_vectors::kSpecKeyId;
+using test_vectors::kSpecPublicKey;
+
 constexpr char kSource[] = "Secret wlc-a/awi-signing-key-default key sa.pub";
 
 // An EC P-256 public key in SPKI PEM: well-formed, but not RSA.

@@ -13,26 +13,19 @@
 #include <vector>
 
 #include "aws/ack_objects.h"
+#include "spec_vectors.h"
 
 namespace awio::oidc {
 namespace {
+
+using test_vectors::kSpecKeyId;
+using test_vectors::kSpecPublicKey;
 
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 
 // sa.pub of spec config-controller §15.6.
-constexpr char kSpecPublicKey[] = R"(-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA5XeGCu7wOvRR+GShz2Ir
-RzZdoqqOixQgTApSdZhvUQ/43kcHqGktilIjG7c9MNHc6NjoMx82FeZuxS8sZ436
-7QPnJ6rYBwxIq0nSH8O+sfZPpvsMAbohBlMvmTn4Kk86gbHWn/KAavvuDIrzBpZf
-2h/9VJ2RqjELQ8OYIBSeU3Tuhtpe7BdCJqyZGt1eGniCPoo1GgDSWCaYyMFlWEru
-aG25XQnw4p2YucTz11UlfXjfoBlc5Rfm26AaLukaBkxl2zqwjyLKgVEmonZJSa1c
-9f/J8gmgWfiFcict8tV0W/QzeNv9hjq4BU/26Ld1KOUhgKbRk3DjD29Gy0jAn6YS
-UQIDAQAB
------END PUBLIC KEY-----
-)";
-constexpr char kSpecKeyId[] = "JmzUd8RskjJMbRV3a2cbqUFjj84pRRqIHQvrvJmRMaQ";
 constexpr char kBucket[] = "issuer-bucket";
 constexpr char kRegion[] = "us-east-1";
 const std::string kDiscovery(aws::kDiscoveryObjectKey);
