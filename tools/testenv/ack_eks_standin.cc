@@ -10,74 +10,52 @@
 //   - reports ACK.ResourceSynced=False with ACK.Recoverable (retried) on API errors;
 //   - on deletion, deletes the association, then removes the finalizer.
 //
-// It polls the hub (every --interval) instead of watching: it is test tooling, and the product
+// It polls the hub (every --interval-ms) instead of watching: it is test tooling, and the product
 // never depends on it. It uses the launcher's small HTTP client, not src/kube/.
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "http.h"
+#include "standin_support.h"
 
 namespace {
 
-using json = nlohmann::json;
 using awio::testenv::HttpRequest;
 using awio::testenv::HttpResponse;
 using awio::testenv::Send;
+namespace standin = awio::testenv::standin;
+using standin::Json;
 
 constexpr const char* kFinalizer = "finalizers.eks.services.k8s.aws/PodIdentityAssociation";
 constexpr const char* kResource = "/apis/eks.services.k8s.aws/v1alpha1";
-
-volatile std::sig_atomic_t g_stop = 0;
-void OnSignal(int) { g_stop = 1; }
+// Short enough that tests waiting on ACK.ResourceSynced see it within a second.
+constexpr int kDefaultIntervalMs = 500;
 
 struct Options {
-  std::string server, ca_file, cert_file, key_file;
+  standin::ApiServerOptions hub;
   std::string aws_endpoint, region = "us-east-1", access_key = "testing", secret_key = "testing";
   std::string account_id = "123456789012";
-  int interval_ms = 500;
+  int interval_ms = kDefaultIntervalMs;
 };
-
-std::string Now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 class Standin {
  public:
-  explicit Standin(Options options) : o_(std::move(options)) {}
+  Standin(standin::ApiServerAccess hub, Options options)
+      : hub_(std::move(hub)), o_(std::move(options)) {}
 
   void RunOnce() {
-    auto list = Kube("GET", std::string(kResource) + "/podidentityassociations");
+    auto list = hub_.Request("GET", std::string(kResource) + "/podidentityassociations");
     if (list.status != 200) {
-      Log("list podidentityassociations: HTTP " + std::to_string(list.status) + " " + list.error);
+      standin::Log("list podidentityassociations: " + standin::ResponseText(list));
       return;
     }
-    json items = json::parse(list.body, nullptr, false).value("items", json::array());
+    Json items = Json::parse(list.body, nullptr, false).value("items", Json::array());
     for (const auto& item : items) Reconcile(item);
   }
 
  private:
-  HttpResponse Kube(const std::string& method, const std::string& path, const json& body = nullptr,
-                    const std::string& content_type = "application/merge-patch+json") {
-    HttpRequest r{.method = method, .url = o_.server + path};
-    r.ca_file = o_.ca_file;
-    r.client_cert_file = o_.cert_file;
-    r.client_key_file = o_.key_file;
-    r.headers = {"Accept: application/json"};
-    if (!body.is_null()) {
-      r.body = body.dump();
-      r.headers.push_back("Content-Type: " + content_type);
-    }
-    return Send(r);
-  }
-
-  HttpResponse Eks(const std::string& method, const std::string& path, const json& body = nullptr) {
+  HttpResponse Eks(const std::string& method, const std::string& path, const Json& body = nullptr) {
     HttpRequest r{.method = method, .url = o_.aws_endpoint + path};
     r.aws_sigv4 = "aws:amz:" + o_.region + ":eks";
     r.aws_access_key_id = o_.access_key;
@@ -89,57 +67,44 @@ class Standin {
     return Send(r);
   }
 
-  static void Log(const std::string& line) { std::cerr << Now() << " " << line << std::endl; }
-
-  static std::string ObjectPath(const json& obj) {
-    const auto& m = obj["metadata"];
+  static std::string ObjectPath(const Json& obj) {
+    const auto& m = obj.at("metadata");
     return std::string(kResource) + "/namespaces/" + m.value("namespace", "") +
            "/podidentityassociations/" + m.value("name", "");
   }
 
-  void Reconcile(const json& obj) {
-    const auto& meta = obj["metadata"];
-    json finalizers = meta.value("finalizers", json::array());
-    bool has_finalizer =
-        std::find(finalizers.begin(), finalizers.end(), kFinalizer) != finalizers.end();
-    const json spec = obj.value("spec", json::object());
-    const json status = obj.value("status", json::object());
+  void Reconcile(const Json& obj) {
+    const auto& meta = obj.at("metadata");
+    const Json spec = obj.value("spec", Json::object());
+    const Json status = obj.value("status", Json::object());
     const std::string cluster = spec.value("clusterName", "");
     const std::string id = status.value("associationID", "");
-    const std::string name = meta.value("namespace", "") + "/" + meta.value("name", "");
+    const std::string name = standin::ObjectKey(obj);
 
     if (meta.contains("deletionTimestamp")) {
-      if (!has_finalizer) return;
+      if (!standin::HasFinalizer(obj, kFinalizer)) return;
       if (!id.empty()) {
         auto r = Eks("DELETE", "/clusters/" + cluster + "/pod-identity-associations/" + id);
         if (r.status != 200 && r.status != 404) {
-          Log("delete association " + id + " of " + name + ": HTTP " + std::to_string(r.status));
+          standin::Log("delete association " + id + " of " + name + ": " +
+                       standin::ResponseText(r));
           return;
         }
       }
-      json remaining = json::array();
-      for (const auto& f : finalizers) {
-        if (f != kFinalizer) remaining.push_back(f);
-      }
-      Kube("PATCH", ObjectPath(obj),
-           {{"metadata",
-             {{"finalizers", remaining}, {"resourceVersion", meta["resourceVersion"]}}}});
-      Log("deleted " + name);
+      hub_.Request("PATCH", ObjectPath(obj), standin::RemoveFinalizerPatch(obj, kFinalizer));
+      standin::Log("deleted " + name);
       return;
     }
 
-    if (!has_finalizer) {
-      finalizers.push_back(kFinalizer);
-      Kube("PATCH", ObjectPath(obj),
-           {{"metadata",
-             {{"finalizers", finalizers}, {"resourceVersion", meta["resourceVersion"]}}}});
+    if (!standin::HasFinalizer(obj, kFinalizer)) {
+      hub_.Request("PATCH", ObjectPath(obj), standin::AddFinalizerPatch(obj, kFinalizer));
       return;  // the next pass sees the finalizer
     }
 
-    json association;
+    Json association;
     HttpResponse r;
     if (id.empty()) {
-      json request = {{"namespace", spec.value("namespace", "")},
+      Json request = {{"namespace", spec.value("namespace", "")},
                       {"serviceAccount", spec.value("serviceAccount", "")},
                       {"roleArn", spec.value("roleARN", "")}};
       if (spec.contains("tags")) request["tags"] = spec["tags"];
@@ -150,7 +115,7 @@ class Standin {
     } else {
       r = Eks("GET", "/clusters/" + cluster + "/pod-identity-associations/" + id);
       if (r.status == 200) {
-        association = json::parse(r.body, nullptr, false).value("association", json::object());
+        association = Json::parse(r.body, nullptr, false).value("association", Json::object());
         if (association.value("roleArn", "") != spec.value("roleARN", "")) {
           r = Eks("POST", "/clusters/" + cluster + "/pod-identity-associations/" + id,
                   {{"roleArn", spec.value("roleARN", "")}});
@@ -159,12 +124,12 @@ class Standin {
     }
     if (r.status != 200) {
       std::string message = "EKS API answered HTTP " + std::to_string(r.status) + ": " +
-                            json::parse(r.body, nullptr, false).value("message", r.error);
+                            Json::parse(r.body, nullptr, false).value("message", r.error);
       WriteStatus(obj, status, false, message);
       return;
     }
-    association = json::parse(r.body, nullptr, false).value("association", json::object());
-    json next = status;
+    association = Json::parse(r.body, nullptr, false).value("association", Json::object());
+    Json next = status;
     next["associationARN"] = association.value("associationArn", "");
     next["associationID"] = association.value("associationId", "");
     next["ackResourceMetadata"] = {{"arn", association.value("associationArn", "")},
@@ -174,37 +139,17 @@ class Standin {
   }
 
   // Writes status (with the ACK conditions) only when it differs from what is stored.
-  void WriteStatus(const json& obj, json next, bool synced, const std::string& message) {
-    const json current = obj.value("status", json::object());
-    json conditions = json::array();
-    auto previous_time = [&](const std::string& type, const std::string& st) -> std::string {
-      for (const auto& c : current.value("conditions", json::array())) {
-        if (c.value("type", "") == type && c.value("status", "") == st) {
-          return c.value("lastTransitionTime", Now());
-        }
-      }
-      return Now();
-    };
-    const std::string st = synced ? "True" : "False";
-    json cond = {{"type", "ACK.ResourceSynced"},
-                 {"status", st},
-                 {"lastTransitionTime", previous_time("ACK.ResourceSynced", st)},
-                 {"message", synced ? "Resource synced successfully" : "Resource not synced"}};
-    conditions.push_back(cond);
-    if (!synced) {
-      conditions.push_back({{"type", "ACK.Recoverable"},
-                            {"status", "True"},
-                            {"lastTransitionTime", previous_time("ACK.Recoverable", "True")},
-                            {"message", message}});
-    }
-    next["conditions"] = conditions;
+  void WriteStatus(const Json& obj, Json next, bool synced, const std::string& message) {
+    const Json current = obj.value("status", Json::object());
+    next["conditions"] = standin::AckConditions(current, synced, message);
     if (next == current) return;
-    auto r = Kube("PATCH", ObjectPath(obj) + "/status", {{"status", next}});
+    auto r = hub_.Request("PATCH", ObjectPath(obj) + "/status", {{"status", next}});
     if (r.status != 200) {
-      Log("status of " + obj["metadata"].value("name", "") + ": HTTP " + std::to_string(r.status));
+      standin::Log("status of " + standin::ObjectKey(obj) + ": " + standin::ResponseText(r));
     }
   }
 
+  standin::ApiServerAccess hub_;
   Options o_;
 };
 
@@ -213,29 +158,22 @@ class Standin {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"Stand-in for the ACK EKS controller, PodIdentityAssociation only (tests)."};
-  app.add_option("--server", o.server, "Hub API server URL")->required();
-  app.add_option("--ca-file", o.ca_file, "Hub serving CA")->required();
-  app.add_option("--client-cert", o.cert_file, "Admin client certificate")->required();
-  app.add_option("--client-key", o.key_file, "Admin client key")->required();
+  o.hub.Register(app);
   app.add_option("--aws-endpoint-url", o.aws_endpoint, "EKS API endpoint (the emulator)")
       ->required();
   app.add_option("--aws-region", o.region, "Region");
   app.add_option("--account-id", o.account_id, "Account id written to ackResourceMetadata");
   app.add_option("--interval-ms", o.interval_ms, "Poll interval");
   CLI11_PARSE(app, argc, argv);
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
 
-  std::cerr << Now() << " ack-eks-standin: reconciling PodIdentityAssociations on " << o.server
-            << std::endl;
-  Standin standin(o);
-  while (g_stop == 0) {
-    try {
-      standin.RunOnce();
-    } catch (const std::exception& e) {
-      std::cerr << Now() << " pass failed: " << e.what() << std::endl;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
+  try {
+    const standin::ApiServerAccess hub = o.hub.Resolve();
+    Standin standin(hub, o);
+    return standin::RunPollLoop(
+        "ack-eks-standin: reconciling PodIdentityAssociations on " + hub.server,
+        std::chrono::milliseconds(o.interval_ms), [&] { standin.RunOnce(); });
+  } catch (const std::exception& e) {
+    std::cerr << "ack-eks-standin: " << e.what() << std::endl;
+    return 1;
   }
-  return 0;
 }

@@ -123,11 +123,18 @@ Toolchain Toolchain::Locate() {
   t.kubectl = kube / "kubectl";
   t.etcd = fs::path(get("AWIO_ETCD_DIR")) / "etcd";
   t.ack_iam_controller = fs::path(get("AWIO_ACK_IAM_DIR")) / "ack-iam-controller";
-  t.ack_eks_standin = Getenv("AWIO_ACK_EKS_STANDIN");
-  if (t.ack_eks_standin.empty()) t.ack_eks_standin = AWIO_ACK_EKS_STANDIN_PATH;
+  auto built = [](const char* variable, const char* build_tree_path) {
+    std::string v = Getenv(variable);
+    return fs::path(v.empty() ? build_tree_path : v);
+  };
+  t.ack_eks_standin = built("AWIO_ACK_EKS_STANDIN", AWIO_ACK_EKS_STANDIN_PATH);
+  t.ack_s3_standin = built("AWIO_ACK_S3_STANDIN", AWIO_ACK_S3_STANDIN_PATH);
+  t.workload_standin = built("AWIO_WORKLOAD_STANDIN", AWIO_WORKLOAD_STANDIN_PATH);
   t.crd_dir = get("AWIO_CRD_DIR");
   t.emulator_python = get("AWIO_EMULATOR_PYTHON");
-  t.emulator_server = get("AWIO_EMULATOR_SERVER");
+  // The emulator's server script belongs to this checkout, not to whichever checkout last ran
+  // the setup (the cache, and its testenv.env, are shared by every clone on the machine).
+  t.emulator_server = built("AWIO_EMULATOR_SERVER", AWIO_EMULATOR_SERVER_PATH);
   for (const auto& p : {t.kube_apiserver, t.kube_controller_manager, t.kubectl, t.etcd,
                         t.ack_iam_controller, t.emulator_python, t.emulator_server, t.crd_dir}) {
     if (!fs::exists(p)) {
@@ -191,7 +198,16 @@ std::unique_ptr<Environment> Environment::Start(EnvironmentSpec spec) {
     if (env->spec_.clusters[i].controller_manager) env->StartControllerManager(env->clusters_[i]);
   }
   if (env->spec_.ack_iam_controller) env->StartAckIamController();
-  if (env->spec_.ack_eks_standin) env->StartAckEksStandin();
+  if (env->spec_.ack_eks_standin) {
+    env->StartAckStandin("ack-eks-standin", env->toolchain_.ack_eks_standin,
+                         "reconciling PodIdentityAssociations");
+  }
+  if (env->spec_.ack_s3_standin) {
+    env->StartAckStandin("ack-s3-standin", env->toolchain_.ack_s3_standin, "reconciling Buckets");
+  }
+  for (std::size_t i = 0; i < env->clusters_.size(); ++i) {
+    if (env->spec_.clusters[i].workload_standin) env->StartWorkloadStandin(env->clusters_[i]);
+  }
   return env;
 }
 
@@ -454,25 +470,36 @@ void Environment::StartAckIamController() {
   });
 }
 
-void Environment::StartAckEksStandin() {
-  if (!fs::exists(toolchain_.ack_eks_standin)) {
-    throw std::runtime_error("the ACK EKS stand-in is not built: " +
-                             toolchain_.ack_eks_standin.string());
+void Environment::StartAckStandin(const std::string& name, const fs::path& binary,
+                                  const std::string& banner) {
+  if (!fs::exists(binary)) {
+    throw std::runtime_error("the " + name + " stand-in is not built: " + binary.string());
   }
   const AwsEmulator& emulator = aws();
   const Cluster& hub = clusters_.front();
   auto& p = Launch(ProcessSpec{
-      .name = "ack-eks-standin",
-      .argv = {toolchain_.ack_eks_standin.string(), "--server=" + hub.server,
-               "--ca-file=" + hub.ca_file.string(),
+      .name = name,
+      .argv = {binary.string(), "--server=" + hub.server, "--ca-file=" + hub.ca_file.string(),
                "--client-cert=" + hub.client_cert_file.string(),
                "--client-key=" + hub.client_key_file.string(),
                "--aws-endpoint-url=" + emulator.endpoint, "--aws-region=" + emulator.region,
                "--account-id=" + emulator.account_id, "--interval-ms=300"},
-      .log_file = hub.dir / "ack-eks-standin.log"});
-  WaitFor("ACK EKS stand-in", p.get(), 30s, [&] {
-    return p->LogTail().find("reconciling PodIdentityAssociations") != std::string::npos;
-  });
+      .log_file = hub.dir / (name + ".log")});
+  WaitFor(name, p.get(), 30s, [&] { return p->LogTail().find(banner) != std::string::npos; });
+}
+
+void Environment::StartWorkloadStandin(const Cluster& cluster) {
+  if (!fs::exists(toolchain_.workload_standin)) {
+    throw std::runtime_error("the workload stand-in is not built: " +
+                             toolchain_.workload_standin.string());
+  }
+  auto& p = Launch(
+      ProcessSpec{.name = "workload-standin[" + cluster.name + "]",
+                  .argv = {toolchain_.workload_standin.string(),
+                           "--kubeconfig=" + cluster.kubeconfig.string(), "--interval-ms=300"},
+                  .log_file = cluster.dir / "workload-standin.log"});
+  WaitFor("workload stand-in for " + cluster.name, p.get(), 30s,
+          [&] { return p->LogTail().find("reporting Deployments") != std::string::npos; });
 }
 
 }  // namespace awio::testenv

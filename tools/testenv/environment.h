@@ -1,9 +1,11 @@
 // The local control plane: one etcd, N kube-apiservers (a hub and targets) with throw-away
 // PKI and admin kubeconfigs, optional restricted kube-controller-managers, the third-party
-// CRDs, the AWS emulator (moto) and the real ACK IAM controller. Used by C++ tests through
-// test/support/ and by the `awio-testenv` command. Everything binds 127.0.0.1 on ports the
-// kernel picks, runs in its own process group with a parent-death signal, and is stopped
-// when the Environment is destroyed. This file owns wiring; process.h owns process lifetime.
+// CRDs, the AWS emulator (moto), the real ACK IAM controller, and STAND-INS for what cannot run
+// here (ACK's EKS and S3 controllers; the deployment controller and kubelets, since no pod can
+// run). Used by C++ tests through test/support/ and by the `awio-testenv` command. Everything
+// binds 127.0.0.1 on ports the kernel picks, runs in its own process group with a parent-death
+// signal, and is stopped when the Environment is destroyed. This file owns wiring; process.h
+// owns process lifetime.
 //
 // Failures to start throw std::runtime_error naming the component and quoting its log tail:
 // a test cannot proceed without its environment, so there is nothing to recover.
@@ -28,10 +30,13 @@ namespace awio::testenv {
 struct Toolchain {
   std::filesystem::path kube_apiserver, kube_controller_manager, kubectl, etcd;
   std::filesystem::path ack_iam_controller;
-  std::filesystem::path ack_eks_standin;  // built with this project; see ack_eks_standin.cc
-  std::filesystem::path crd_dir;          // *.yaml applied to clusters that ask for CRDs
-  std::filesystem::path emulator_python;  // the venv's python
-  std::filesystem::path emulator_server;  // tools/emulator/server.py
+  // Stand-ins built with this project (see their sources); each AWIO_<NAME> variable overrides.
+  std::filesystem::path ack_eks_standin;   // ack_eks_standin.cc, AWIO_ACK_EKS_STANDIN
+  std::filesystem::path ack_s3_standin;    // ack_s3_standin.cc, AWIO_ACK_S3_STANDIN
+  std::filesystem::path workload_standin;  // workload_standin.cc, AWIO_WORKLOAD_STANDIN
+  std::filesystem::path crd_dir;           // *.yaml applied to clusters that ask for CRDs
+  std::filesystem::path emulator_python;   // the venv's python
+  std::filesystem::path emulator_server;   // tools/emulator/server.py
 
   // Throws with a message telling how to run the setup when something is missing.
   static Toolchain Locate();
@@ -53,6 +58,9 @@ struct ClusterSpec {
   bool third_party_crds = false;
   // Extra kube-apiserver flags, e.g. "--token-auth-file=..." or "--watch-cache=false".
   std::vector<std::string> extra_apiserver_args;
+  // Runs awio-workload-standin for this cluster: a STAND-IN for the deployment controller and
+  // the kubelets (no pods run here), which reports every Deployment rolled out and Available.
+  bool workload_standin = false;
 };
 
 struct EnvironmentSpec {
@@ -61,6 +69,9 @@ struct EnvironmentSpec {
   bool ack_iam_controller = false;  // needs aws_emulator and CRDs on the first cluster
   // The stand-in for ACK's EKS controller (PodIdentityAssociation only), against the emulator.
   bool ack_eks_standin = false;
+  // The stand-in for ACK's S3 controller (Bucket only, path-style), against the emulator; needs
+  // aws_emulator and CRDs on the first cluster. Its default region is aws_region.
+  bool ack_s3_standin = false;
   std::string aws_region = "us-east-1";
   std::filesystem::path work_dir;  // empty: a fresh directory under $TMPDIR
   bool keep_work_dir = false;      // keep logs and data after Stop (for debugging)
@@ -137,7 +148,11 @@ class Environment {
   void StartControllerManager(const Cluster& cluster);
   void StartEmulator();
   void StartAckIamController();
-  void StartAckEksStandin();
+  // Starts an ACK stand-in (`name` is its process and log name) against the hub and the
+  // emulator, and waits until its log shows `banner`.
+  void StartAckStandin(const std::string& name, const std::filesystem::path& binary,
+                       const std::string& banner);
+  void StartWorkloadStandin(const Cluster& cluster);
 
   EnvironmentSpec spec_;
   Toolchain toolchain_;

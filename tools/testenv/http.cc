@@ -30,6 +30,12 @@ std::size_t WriteHeader(char* data, std::size_t size, std::size_t count, void* u
   return size * count;
 }
 
+// libcurl copies the bytes (CURL_BLOB_COPY), so the blob may point into the request.
+curl_blob PemBlob(const std::string& pem) {
+  return curl_blob{
+      .data = const_cast<char*>(pem.data()), .len = pem.size(), .flags = CURL_BLOB_COPY};
+}
+
 }  // namespace
 
 HttpResponse Send(const HttpRequest& request) {
@@ -62,13 +68,23 @@ HttpResponse Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  if (!request.ca_file.empty()) {
+  if (!request.ca_pem.empty()) {
+    curl_blob ca = PemBlob(request.ca_pem);
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+  } else if (!request.ca_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
   } else {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (!request.client_cert_file.empty()) {
+  if (!request.client_cert_pem.empty()) {
+    curl_blob cert = PemBlob(request.client_cert_pem);
+    curl_blob key = PemBlob(request.client_key_pem);
+    curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(curl, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+    curl_easy_setopt(curl, CURLOPT_SSLKEY_BLOB, &key);
+  } else if (!request.client_cert_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_SSLCERT, request.client_cert_file.c_str());
     curl_easy_setopt(curl, CURLOPT_SSLKEY, request.client_key_file.c_str());
   }

@@ -19,6 +19,10 @@ struct HttpRequest {
   std::string ca_file;               // verify the server against this CA; empty: no TLS peer check
   std::string client_cert_file;
   std::string client_key_file;
+  // The same three as PEM text in memory (a kubeconfig's *-data fields); each wins over its file.
+  std::string ca_pem;
+  std::string client_cert_pem;
+  std::string client_key_pem;
   std::string bearer_token;
   // SigV4 signing by libcurl: "aws:amz:<region>:<service>", with these credentials.
   std::string aws_sigv4;

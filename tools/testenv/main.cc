@@ -21,14 +21,22 @@ void OnSignal(int) { g_stop = 1; }
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Starts a local hub and target clusters, the AWS emulator and the ACK IAM "
-      "controller on 127.0.0.1, and stops them on Ctrl-C or SIGTERM."};
+      "Starts a local hub and target clusters, the AWS emulator, the ACK IAM controller and "
+      "the stand-ins for what cannot run here on 127.0.0.1, and stops them on Ctrl-C or "
+      "SIGTERM."};
   std::vector<std::string> targets = {"target-a"};
   bool no_ack = false, no_aws = false, keep = false;
+  bool ack_s3_standin = true, workload_standin = true;
   std::string work_dir, env_file, self_hosted_issuer, self_hosted_key_file;
   app.add_option("--targets", targets, "Names of the target clusters to start")->delimiter(',');
   app.add_flag("--no-aws", no_aws, "Do not start the AWS emulator (implies --no-ack)");
-  app.add_flag("--no-ack", no_ack, "Do not start the ACK IAM controller and the ACK EKS stand-in");
+  app.add_flag("--no-ack", no_ack,
+               "Do not start the ACK IAM controller, the ACK EKS stand-in and the ACK S3 stand-in");
+  app.add_flag("--ack-s3-standin,!--no-ack-s3-standin", ack_s3_standin,
+               "Start the stand-in for ACK's S3 controller (Bucket), on by default with ACK");
+  app.add_flag("--workload-standin,!--no-workload-standin", workload_standin,
+               "Start, for each target, the stand-in that reports Deployments Available "
+               "(no pods run here); on by default");
   app.add_option("--work-dir", work_dir, "Directory for data, logs and kubeconfigs");
   app.add_flag("--keep", keep, "Keep the work directory after stopping");
   app.add_option("--env-file", env_file,
@@ -47,7 +55,7 @@ int main(int argc, char** argv) {
   awio::testenv::EnvironmentSpec spec;
   spec.clusters.push_back({.name = "hub", .third_party_crds = true});
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    awio::testenv::ClusterSpec target{.name = targets[i]};
+    awio::testenv::ClusterSpec target{.name = targets[i], .workload_standin = workload_standin};
     if (i == 0 && !self_hosted_issuer.empty()) target.service_account_issuer = self_hosted_issuer;
     if (i == 0 && !self_hosted_key_file.empty()) {
       std::ifstream in(self_hosted_key_file);
@@ -58,6 +66,7 @@ int main(int argc, char** argv) {
   spec.aws_emulator = !no_aws;
   spec.ack_iam_controller = !no_aws && !no_ack;
   spec.ack_eks_standin = spec.ack_iam_controller;
+  spec.ack_s3_standin = spec.ack_iam_controller && ack_s3_standin;
   spec.work_dir = work_dir;
   spec.keep_work_dir = keep || !work_dir.empty();
 
@@ -65,8 +74,9 @@ int main(int argc, char** argv) {
   try {
     std::cerr << "starting etcd, " << spec.clusters.size() << " API servers"
               << (spec.aws_emulator ? ", the AWS emulator" : "")
-              << (spec.ack_iam_controller ? ", the ACK IAM controller and the ACK EKS stand-in"
-                                          : "")
+              << (spec.ack_iam_controller ? ", the ACK IAM controller, the ACK EKS stand-in" : "")
+              << (spec.ack_s3_standin ? ", the ACK S3 stand-in" : "")
+              << (workload_standin && targets.size() > 0 ? ", the workload stand-ins" : "")
               << "...\n";
     env = awio::testenv::Environment::Start(spec);
   } catch (const std::exception& e) {

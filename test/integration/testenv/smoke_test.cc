@@ -1,14 +1,19 @@
 // Smoke tests of the local control plane (issue: foundation). Each test fails when the
 // component it names is missing or broken: real kube-apiservers over one etcd, the restricted
 // kube-controller-manager, the third-party CRDs, service-account token signing configured as a
-// SelfHostedIRSA target, the AWS emulator's S3, and the real ACK IAM controller.
+// SelfHostedIRSA target, the AWS emulator's S3, the real ACK IAM controller, and the stand-ins
+// for what cannot run here (ACK's EKS and S3 controllers, the deployment controller and kubelet).
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "pki.h"
 #include "support/kube_test_util.h"
@@ -313,6 +318,242 @@ TEST(AckEksStandin, PodIdentityAssociation_IsCreatedInEmulatorAndDeletedWithObje
   EXPECT_TRUE(list().empty()) << "the association outlived its object";
 }
 
+// Creates `ns` on `cluster` unless it exists.
+void EnsureNamespace(const testenv::Cluster& cluster, const std::string& ns) {
+  auto made = KubeRequest(cluster, "POST", "/api/v1/namespaces", {{"metadata", {{"name", ns}}}});
+  ASSERT_TRUE(made.status == 201 || made.status == 409) << made.raw;
+}
+
+// The message of condition `type` in object["status"]["conditions"], or "" when absent.
+std::string ConditionMessage(const json& object, const std::string& type) {
+  for (const auto& c : object.value("status", json::object()).value("conditions", json::array())) {
+    if (c.value("type", "") == type) return c.value("message", "");
+  }
+  return "";
+}
+
+// The texts of every element `name` in `xml`, entities decoded. The emulator's answers are small
+// documents whose text elements have no children, so a scan is enough; a root element may carry
+// an xmlns attribute.
+std::vector<std::string> ElementTexts(const std::string& xml, const std::string& name) {
+  std::vector<std::string> texts;
+  const std::string open = "<" + name, close = "</" + name + ">";
+  for (auto start = xml.find(open); start != std::string::npos; start = xml.find(open, start)) {
+    start += open.size();
+    if (xml[start] != '>' && xml[start] != ' ') continue;  // a longer name with this prefix
+    start = xml.find('>', start) + 1;
+    const auto end = xml.find(close, start);
+    if (end == std::string::npos) break;
+    std::string text = xml.substr(start, end - start);
+    for (const auto& [entity, character] : std::vector<std::pair<std::string, std::string>>{
+             {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}}) {
+      for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at + 1)) {
+        text.replace(at, entity.size(), character);
+      }
+    }
+    texts.push_back(text);
+  }
+  return texts;
+}
+
+// The tags of an emulator bucket, by key ({} when it has none).
+std::map<std::string, std::string> BucketTags(const testenv::AwsEmulator& aws,
+                                              const std::string& bucket) {
+  std::map<std::string, std::string> tags;
+  auto r = testenv::Send(aws.Request("s3", "GET", "/" + bucket + "?tagging"));
+  if (r.status != 200) return tags;
+  const auto keys = ElementTexts(r.body, "Key");
+  const auto values = ElementTexts(r.body, "Value");
+  for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i) tags[keys[i]] = values[i];
+  return tags;
+}
+
+// The text of the first element `name` of the emulator's answer to GET `path`, or "".
+std::string EmulatorElement(const testenv::AwsEmulator& aws, const std::string& path,
+                            const std::string& name) {
+  auto r = testenv::Send(aws.Request("s3", "GET", path));
+  if (r.status != 200) return "";
+  const auto texts = ElementTexts(r.body, name);
+  return texts.empty() ? "" : texts.front();
+}
+
+// Validates the stand-in for the ACK S3 controller (docs/development/local-environment.md,
+// "Which ACK kinds run for real": it plays ACK's part for Bucket against the emulator). A Bucket
+// like the one the operator writes (config-controller spec §4.3) gets ACK's finalizer, becomes a
+// bucket with the spec's policy, public access block, ownership and tags, reports
+// ACK.ResourceSynced=True with ackResourceMetadata; a tag change in the spec reaches the bucket;
+// deleting the object while the bucket holds an object reports ACK.Recoverable (BucketNotEmpty)
+// and keeps the finalizer, and once the bucket is empty both the bucket and the object go.
+TEST(AckS3Standin, Bucket_IsSyncedToEmulatorAndDeletedWithObjectOnceEmpty) {
+  auto& env = SharedEnvironment();
+  const auto& hub = env.hub();
+  const auto& aws = env.aws();
+  const std::string ns = "smoke-s3";
+  EnsureNamespace(hub, ns);
+  const std::string bucket = "awio-smoke-standin-bucket";
+  const std::string policy =
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"PublicReadOIDCDiscoveryOnly",)"
+      R"("Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":[)"
+      R"("arn:aws:s3:::awio-smoke-standin-bucket/keys.json"]}]})";
+  const std::string buckets = "/apis/s3.services.k8s.aws/v1alpha1/namespaces/" + ns + "/buckets";
+  auto created = KubeRequest(hub, "POST", buckets,
+                             {{"apiVersion", "s3.services.k8s.aws/v1alpha1"},
+                              {"kind", "Bucket"},
+                              {"metadata", {{"name", "smoke"}}},
+                              {"spec",
+                               {{"name", bucket},
+                                {"objectOwnership", "BucketOwnerEnforced"},
+                                {"policy", policy},
+                                {"publicAccessBlock",
+                                 {{"blockPublicACLs", true},
+                                  {"blockPublicPolicy", false},
+                                  {"ignorePublicACLs", true},
+                                  {"restrictPublicBuckets", false}}},
+                                {"tagging",
+                                 {{"tagSet",
+                                   {{{"key", "owner"}, {"value", "awio-smoke"}},
+                                    {{"key", "escaped"}, {"value", "a&b<c>"}}}}}}}}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+
+  json observed;
+  EXPECT_TRUE(WaitUntil(60s, [&] {
+    observed = KubeRequest(hub, "GET", buckets + "/smoke").body;
+    return ConditionStatus(observed, "ACK.ResourceSynced") == "True";
+  })) << observed.dump();
+  EXPECT_EQ(observed["metadata"]["finalizers"],
+            json::array({"finalizers.s3.services.k8s.aws/Bucket"}));
+  EXPECT_EQ(observed["status"]["ackResourceMetadata"], json({{"arn", "arn:aws:s3:::" + bucket},
+                                                             {"ownerAccountID", aws.account_id},
+                                                             {"region", "us-east-1"}}));
+
+  auto stored_policy = testenv::Send(aws.Request("s3", "GET", "/" + bucket + "?policy"));
+  ASSERT_EQ(stored_policy.status, 200) << stored_policy.body;
+  EXPECT_EQ(json::parse(stored_policy.body, nullptr, false), json::parse(policy));
+  EXPECT_EQ(BucketTags(aws, bucket),
+            (std::map<std::string, std::string>{{"owner", "awio-smoke"}, {"escaped", "a&b<c>"}}));
+  const std::string pab = "/" + bucket + "?publicAccessBlock";
+  EXPECT_EQ(EmulatorElement(aws, pab, "BlockPublicAcls"), "true");
+  EXPECT_EQ(EmulatorElement(aws, pab, "IgnorePublicAcls"), "true");
+  EXPECT_EQ(EmulatorElement(aws, pab, "BlockPublicPolicy"), "false");
+  EXPECT_EQ(EmulatorElement(aws, pab, "RestrictPublicBuckets"), "false");
+  EXPECT_EQ(EmulatorElement(aws, "/" + bucket + "?ownershipControls", "ObjectOwnership"),
+            "BucketOwnerEnforced");
+
+  // A spec change (new generation) reaches the bucket without waiting for a resync.
+  auto patched = KubeRequest(
+      hub, "PATCH", buckets + "/smoke",
+      {{"spec", {{"tagging", {{"tagSet", {{{"key", "owner"}, {"value", "changed"}}}}}}}}});
+  ASSERT_EQ(patched.status, 200) << patched.raw;
+  EXPECT_TRUE(WaitUntil(5s, [&] {
+    return BucketTags(aws, bucket) == std::map<std::string, std::string>{{"owner", "changed"}};
+  })) << "the tag change did not reach the bucket";
+
+  auto put = aws.Request("s3", "PUT", "/" + bucket + "/keys.json", "{}");
+  ASSERT_EQ(testenv::Send(put).status, 200);
+  ASSERT_EQ(KubeRequest(hub, "DELETE", buckets + "/smoke").status, 200);
+  EXPECT_TRUE(WaitUntil(30s, [&] {
+    observed = KubeRequest(hub, "GET", buckets + "/smoke").body;
+    return ConditionStatus(observed, "ACK.Recoverable") == "True";
+  })) << observed.dump();
+  EXPECT_NE(ConditionMessage(observed, "ACK.Recoverable").find("api error BucketNotEmpty"),
+            std::string::npos)
+      << observed.dump();
+  EXPECT_EQ(ConditionStatus(observed, "ACK.ResourceSynced"), "False");
+  EXPECT_EQ(testenv::Send(aws.Request("s3", "HEAD", "/" + bucket)).status, 200)
+      << "a non-empty bucket was deleted";
+
+  ASSERT_EQ(testenv::Send(aws.Request("s3", "DELETE", "/" + bucket + "/keys.json")).status, 204);
+  EXPECT_TRUE(WaitUntil(30s, [&] {
+    return KubeRequest(hub, "GET", buckets + "/smoke").status == 404;
+  })) << "the Bucket kept its finalizer after the bucket was emptied";
+  EXPECT_EQ(testenv::Send(aws.Request("s3", "HEAD", "/" + bucket)).status, 404)
+      << "the bucket outlived its Bucket object";
+}
+
+// Validates that the ACK S3 stand-in creates a bucket in the region ACK would use: the object's
+// services.k8s.aws/region annotation over the controller default, with that LocationConstraint
+// (S3 refuses a bucket outside us-east-1 without one), and records the region in
+// ackResourceMetadata.
+TEST(AckS3Standin, Bucket_WithRegionAnnotation_IsCreatedInThatRegion) {
+  auto& env = SharedEnvironment();
+  const auto& hub = env.hub();
+  const auto& aws = env.aws();
+  const std::string ns = "smoke-s3-region";
+  EnsureNamespace(hub, ns);
+  const std::string bucket = "awio-smoke-standin-eu";
+  const std::string buckets = "/apis/s3.services.k8s.aws/v1alpha1/namespaces/" + ns + "/buckets";
+  auto created = KubeRequest(
+      hub, "POST", buckets,
+      {{"apiVersion", "s3.services.k8s.aws/v1alpha1"},
+       {"kind", "Bucket"},
+       {"metadata", {{"name", "eu"}, {"annotations", {{"services.k8s.aws/region", "eu-west-1"}}}}},
+       {"spec", {{"name", bucket}}}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+
+  json observed;
+  EXPECT_TRUE(WaitUntil(60s, [&] {
+    observed = KubeRequest(hub, "GET", buckets + "/eu").body;
+    return ConditionStatus(observed, "ACK.ResourceSynced") == "True";
+  })) << observed.dump();
+  EXPECT_EQ(observed["status"]["ackResourceMetadata"].value("region", ""), "eu-west-1");
+  EXPECT_EQ(EmulatorElement(aws, "/" + bucket + "?location", "LocationConstraint"), "eu-west-1");
+
+  ASSERT_EQ(KubeRequest(hub, "DELETE", buckets + "/eu").status, 200);
+  EXPECT_TRUE(
+      WaitUntil(30s, [&] { return KubeRequest(hub, "GET", buckets + "/eu").status == 404; }));
+  EXPECT_EQ(testenv::Send(aws.Request("s3", "HEAD", "/" + bucket)).status, 404);
+}
+
+// Validates the stand-in for the deployment controller and kubelet (local-environment.md: no
+// pods run here): on a target started with workload_standin, a Deployment reports the status the
+// operator's readiness assessment needs (config-controller spec §9.8: observedGeneration,
+// updatedReplicas, availableReplicas, Available=True), follows a scale-up to the new generation,
+// and no Pod is created.
+TEST(WorkloadStandin, Deployment_OnTargetWithStandin_BecomesAvailableWithoutPods) {
+  auto& env = SharedEnvironment();
+  const auto& target = env.cluster("target-a");
+  const std::string ns = "smoke-workload";
+  EnsureNamespace(target, ns);
+  const std::string deployments = "/apis/apps/v1/namespaces/" + ns + "/deployments";
+  json labels = {{"app", "smoke"}};
+  auto created = KubeRequest(
+      target, "POST", deployments,
+      {{"apiVersion", "apps/v1"},
+       {"kind", "Deployment"},
+       {"metadata", {{"name", "smoke"}}},
+       {"spec",
+        {{"replicas", 2},
+         {"selector", {{"matchLabels", labels}}},
+         {"template",
+          {{"metadata", {{"labels", labels}}},
+           {"spec",
+            {{"containers", {{{"name", "app"}, {"image", "example.invalid/app:1"}}}}}}}}}}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+
+  json observed;
+  auto available_at = [&](long generation, long replicas) {
+    observed = KubeRequest(target, "GET", deployments + "/smoke").body;
+    const json status = observed.value("status", json::object());
+    return observed["metadata"].value("generation", 0L) == generation &&
+           status.value("observedGeneration", 0L) == generation &&
+           status.value("updatedReplicas", 0L) == replicas &&
+           status.value("readyReplicas", 0L) == replicas &&
+           status.value("availableReplicas", 0L) == replicas &&
+           ConditionStatus(observed, "Available") == "True" &&
+           ConditionStatus(observed, "Progressing") == "True";
+  };
+  EXPECT_TRUE(WaitUntil(30s, [&] { return available_at(1, 2); })) << observed.dump();
+
+  auto scaled = KubeRequest(target, "PATCH", deployments + "/smoke", {{"spec", {{"replicas", 3}}}});
+  ASSERT_EQ(scaled.status, 200) << scaled.raw;
+  EXPECT_TRUE(WaitUntil(30s, [&] { return available_at(2, 3); })) << observed.dump();
+
+  auto pods = KubeRequest(target, "GET", "/api/v1/namespaces/" + ns + "/pods");
+  ASSERT_EQ(pods.status, 200) << pods.raw;
+  EXPECT_TRUE(pods.body["items"].empty()) << "the stand-in must not create pods";
+  EXPECT_EQ(KubeRequest(target, "DELETE", deployments + "/smoke").status, 200);
+}
+
 }  // namespace
 }  // namespace awio::test
 
@@ -323,10 +564,12 @@ int main(int argc, char** argv) {
   spec.clusters.push_back({.name = "target-a",
                            .service_account_issuer = awio::test::kTargetIssuer,
                            .service_account_signing_key_pem = awio::test::TargetSigningKey(),
-                           .controller_manager = false});
+                           .controller_manager = false,
+                           .workload_standin = true});
   spec.aws_emulator = true;
   spec.ack_iam_controller = true;
   spec.ack_eks_standin = true;
+  spec.ack_s3_standin = true;
   awio::test::RegisterSharedEnvironment(spec);
   return RUN_ALL_TESTS();
 }
