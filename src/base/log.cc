@@ -26,6 +26,7 @@ const char* LevelName(Level level) {
     case Level::kWarn:
       return "warn";
     case Level::kError:
+    case Level::kOff:
       return "error";
   }
   return "info";

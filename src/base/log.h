@@ -10,7 +10,8 @@
 
 namespace awio::log {
 
-enum class Level { kDebug, kInfo, kWarn, kError };
+// kOff is a threshold only (Configure(format, kOff) discards every record); never write at it.
+enum class Level { kDebug, kInfo, kWarn, kError, kOff };
 enum class Format { kJson, kText };
 
 // Sets the output format and the minimum level; thread-safe, may be called at any time.
