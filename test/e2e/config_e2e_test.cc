@@ -146,6 +146,8 @@ class ConfigE2E : public ::testing::Test {
 
   // Replaces the running manager with one started with `run`.
   static void RestartManager(ManagerRun run = {}) {
+    // SIGTERM ends the manager gracefully (inventory-and-remote-irsa §7.7).
+    EXPECT_EQ(manager_->Stop(), "exited with status 0") << manager_->Log();
     manager_.reset();
     manager_ = std::make_unique<Manager>(std::move(run));
     ASSERT_TRUE(manager_->WaitReady(60s));

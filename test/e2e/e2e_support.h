@@ -56,7 +56,12 @@ class Manager {
   std::string Log() const;
   int health_port() const { return health_port_; }
   int metrics_port() const { return metrics_port_; }
-  void Stop() { process_->Stop(); }
+  // SIGTERM, then waits (up to 40 s: the manager's 30 s shutdown budget plus slack); returns
+  // the exit description, "exited with status 0" for a graceful stop.
+  std::string Stop() {
+    process_->Stop(std::chrono::seconds(40));
+    return process_->ExitDescription();
+  }
 
  private:
   int health_port_ = 0;

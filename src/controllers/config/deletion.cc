@@ -80,6 +80,16 @@ Result<runtime::ReconcileResult> Reconciler::ReconcileDelete(Pass& pass) {
     e.message = "delete config children: " + e.message;
     return e;
   }
+  // 4. Unblock: nothing blocks the deletion once the children are deleted, even while ACK is
+  // still removing its objects below.
+  if (runtime::IsConditionTrue(pass.status.value("conditions", kube::Json::array()),
+                               cond::kDeletionBlocked)) {
+    pass.status["observedGeneration"] = pass.generation;
+    SetCondition(pass, cond::kDeletionBlocked, false, rsn::kDeletionUnblocked,
+                 "deletion is no longer blocked");
+    if (auto written = WriteStatus(pass); !written.ok()) return written.error();
+  }
+
   if (!pass.ForceDelete()) {
     // Wait for ACK to finish: its finalizer keeps each CR until the AWS resource is gone.
     std::vector<std::pair<const kube::ResourceRef*, std::string>> ack_children;
@@ -103,15 +113,6 @@ Result<runtime::ReconcileResult> Reconciler::ReconcileDelete(Pass& pass) {
       }
       if (!still.ok() && still.error().code != ErrorCode::kNotFound) return still.error();
     }
-  }
-
-  // 4. Unblock.
-  if (runtime::IsConditionTrue(pass.status.value("conditions", kube::Json::array()),
-                               cond::kDeletionBlocked)) {
-    pass.status["observedGeneration"] = pass.generation;
-    SetCondition(pass, cond::kDeletionBlocked, false, rsn::kDeletionUnblocked,
-                 "deletion is no longer blocked");
-    if (auto written = WriteStatus(pass); !written.ok()) return written.error();
   }
 
   // 5. Finalizer.

@@ -193,7 +193,13 @@ Result<runtime::ReconcileResult> Reconciler::Reconcile(const runtime::Request& r
     Record(*updated, false, rsn::kFinalizerAdded, "AddFinalizer", "added finalizer for cleanup");
     return runtime::ReconcileResult::Done();
   }
-  if (pass.config.metadata.IsBeingDeleted()) return ReconcileDelete(pass);
+  if (pass.config.metadata.IsBeingDeleted()) {
+    // Our clean-up already finished; another finalizer holds the object.
+    if (!runtime::HasFinalizer(pass.object, v1::finalizer::kConfig)) {
+      return runtime::ReconcileResult::Done();
+    }
+    return ReconcileDelete(pass);
+  }
   return ReconcileNormal(pass);
 }
 

@@ -59,12 +59,6 @@ bool IsRemoteUnreachable(const Error& error) {
   }
 }
 
-// Error with a prefix, keeping its code and AWS reason.
-Error Wrap(std::string_view prefix, Error error) {
-  error.message = std::string(prefix) + ": " + error.message;
-  return error;
-}
-
 }  // namespace
 
 Status Reconciler::ReconcileSelfHostedIssuer(Pass& pass) {
@@ -144,7 +138,8 @@ Status Reconciler::ReconcileSelfHostedIssuer(Pass& pass) {
     const std::string message = oidc::SanitizedPublisherMessage(full, publication.error());
     SetCondition(pass, cond::kOIDCObjectsPublished, false, rsn::kOIDCObjectsPublishFailed, message);
     SetCondition(pass, cond::kIssuerReady, false, rsn::kOIDCObjectsPublishFailed, message);
-    return Wrap("render self-hosted OIDC issuer publication", publication.error());
+    // Step 12 applies here too: issuer conditions of older generations fail as well.
+    return fail(publication.error(), full);
   }
   pass.publication = *publication;
 
@@ -193,7 +188,8 @@ Status Reconciler::ReconcileSelfHostedIssuer(Pass& pass) {
     const std::string message = oidc::SanitizedPublisherMessage(full, ensured.error());
     SetCondition(pass, cond::kOIDCObjectsPublished, false, rsn::kOIDCObjectsPublishFailed, message);
     SetCondition(pass, cond::kIssuerReady, false, rsn::kOIDCObjectsPublishFailed, message);
-    return Wrap("publish self-hosted OIDC issuer objects", ensured.error());
+    // Step 12 applies here too: issuer conditions of older generations fail as well.
+    return fail(ensured.error(), full);
   }
   if (ensured->changed) {
     log::Info(kLogger, "published OIDC issuer objects",
