@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "base/log.h"
 #include "observability/metrics.h"
 
 namespace awio::runtime {
@@ -159,6 +160,10 @@ int Manager::Run() {
         LeaderElector::Callbacks{.on_started_leading =
                                      [this] {
                                        leading_ = true;
+                                       log::Info(
+                                           "manager", "became leader",
+                                           {{"lease", options_.leader_election->lease_name},
+                                            {"identity", options_.leader_election->identity}});
                                        LeaderGauge(options_.leader_election->lease_name).Set(1);
                                        StartLeaderRunnables();
                                      },

@@ -49,6 +49,7 @@ constexpr char kPodIdentityNamespace[] = "podidentity-d";
 constexpr char kNoProfileNamespace[] = "noprofile-e";
 constexpr char kForceNamespace[] = "force-f";
 constexpr char kLateCrdNamespace[] = "lateack-g";
+constexpr char kLeaderNamespace[] = "leader-h";
 constexpr char kManagedIssuer[] = "https://oidc.eks.us-east-1.amazonaws.com/id/E2EMANAGED";
 constexpr char kExternalArn[] =
     "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/E2EEXTERNAL";
@@ -106,9 +107,9 @@ class ConfigE2E : public ::testing::Test {
     const auto& env = SharedEnvironment();
     InstallProjectCrds(env, env.hub());
     auto hub = Hub();
-    for (const char* ns :
-         {kInventoryNamespace, kSelfHostedNamespace, kEksIrsaNamespace, kEksExternalNamespace,
-          kPodIdentityNamespace, kNoProfileNamespace, kForceNamespace, kLateCrdNamespace}) {
+    for (const char* ns : {kInventoryNamespace, kSelfHostedNamespace, kEksIrsaNamespace,
+                           kEksExternalNamespace, kPodIdentityNamespace, kNoProfileNamespace,
+                           kForceNamespace, kLateCrdNamespace, kLeaderNamespace}) {
       CreateNamespace(*hub, ns);
     }
     // The webhook namespace on the target, as the chart's ManifestWork bootstraps it.
@@ -134,8 +135,9 @@ class ConfigE2E : public ::testing::Test {
            {"sa.pub", base::Base64Encode(SelfHostedKey().public_key_pem)}}}});
     ASSERT_TRUE(secret.ok()) << secret.error().ToString();
     const auto& target = env.cluster(kSelfHostedTarget);
-    for (const char* ns : {kSelfHostedNamespace, kEksIrsaNamespace, kEksExternalNamespace,
-                           kPodIdentityNamespace, kForceNamespace, kLateCrdNamespace}) {
+    for (const char* ns :
+         {kSelfHostedNamespace, kEksIrsaNamespace, kEksExternalNamespace, kPodIdentityNamespace,
+          kForceNamespace, kLateCrdNamespace, kLeaderNamespace}) {
       PutClusterProfile(std::string("profile-") + ns, ns, target);
     }
     manager_ = std::make_unique<Manager>();
@@ -471,6 +473,50 @@ TEST_F(ConfigE2E, RefusingS3Endpoint_ReportsPublishFailure_AndRecovers) {
   EXPECT_TRUE(manager_->Running()) << manager_->ExitDescription();
   RestartManager();
   EXPECT_TRUE(WaitCondition(kSelfHostedNamespace, "Ready", "True", "Reconciled", 120s));
+}
+
+// Validates leader election of the manager binary (inventory-and-remote-irsa §7.5): of two
+// replicas with --leader-elect one holds the Lease aws-workload-identity-operator and both are
+// ready; when the leader stops, the other takes the Lease over and reconciles.
+TEST_F(ConfigE2E, LeaderElection_SecondReplicaTakesOverWhenTheLeaderStops) {
+  const kube::ResourceRef leases = kube::resources::kLeases;
+  EXPECT_EQ(manager_->Stop(), "exited with status 0");
+  const std::vector<std::string> elect = {
+      "--leader-elect", std::string("--leader-election-namespace=") + kInventoryNamespace};
+  auto first = std::make_unique<Manager>(ManagerRun{.extra_args = elect});
+  auto second = std::make_unique<Manager>(ManagerRun{.extra_args = elect});
+  ASSERT_TRUE(first->WaitReady(60s));
+  ASSERT_TRUE(second->WaitReady(60s));
+  std::string holder;
+  ASSERT_TRUE(WaitUntil(30s, [&] {
+    auto lease = Hub()->Get(leases, kInventoryNamespace, "aws-workload-identity-operator");
+    holder = lease.ok() ? (*lease)["spec"].value("holderIdentity", "") : "";
+    return !holder.empty();
+  }));
+
+  // Stop the leader; the survivor must take over (the Lease is not released on shutdown, so
+  // this waits for its 15 s expiry) and reconcile a new config.
+  std::unique_ptr<Manager>* leader = nullptr;
+  ASSERT_TRUE(WaitUntil(30s, [&] {
+    for (auto* m : {&first, &second}) {
+      if ((*m)->LogContains("became leader")) leader = m;
+    }
+    return leader != nullptr;
+  }));
+  std::unique_ptr<Manager>& survivor = leader == &first ? second : first;
+  EXPECT_FALSE(survivor->LogContains("became leader"));
+  EXPECT_EQ((*leader)->Stop(), "exited with status 0");
+  CreateConfig(kLeaderNamespace, {{"type", "EKSPodIdentity"}, {"region", kRegion}});
+  EXPECT_TRUE(WaitCondition(kLeaderNamespace, "Ready", "True", "Reconciled", 90s))
+      << survivor->Log();
+  EXPECT_TRUE(survivor->LogContains("became leader"));
+  auto lease = Hub()->Get(leases, kInventoryNamespace, "aws-workload-identity-operator");
+  ASSERT_TRUE(lease.ok());
+  EXPECT_NE((*lease)["spec"].value("holderIdentity", ""), holder);
+  first.reset();
+  second.reset();
+  manager_ = std::make_unique<Manager>();
+  ASSERT_TRUE(manager_->WaitReady(60s));
 }
 
 // Validates that an unreadable provider file stops the manager at start-up with exit status 1

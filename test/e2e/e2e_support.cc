@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "aws/names.h"
@@ -149,6 +150,13 @@ Manager::Manager(ManagerRun run) {
 Manager::~Manager() { process_->Stop(); }
 
 std::string Manager::Log() const { return process_->LogTail(20000); }
+
+bool Manager::LogContains(const std::string& text) const {
+  std::ifstream in(process_->log_file());
+  std::stringstream all;
+  all << in.rdbuf();
+  return all.str().find(text) != std::string::npos;
+}
 
 bool Manager::WaitReady(std::chrono::milliseconds timeout) {
   bool ready = WaitUntil(timeout, [&] {

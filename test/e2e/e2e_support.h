@@ -53,7 +53,8 @@ class Manager {
   bool WaitReady(std::chrono::milliseconds timeout);
   bool Running() { return process_->Running(); }
   std::string ExitDescription() const { return process_->ExitDescription(); }
-  std::string Log() const;
+  std::string Log() const;                          // the tail, for failure messages
+  bool LogContains(const std::string& text) const;  // searches the whole log
   int health_port() const { return health_port_; }
   int metrics_port() const { return metrics_port_; }
   // SIGTERM, then waits (up to 40 s: the manager's 30 s shutdown budget plus slack); returns
