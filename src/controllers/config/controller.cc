@@ -54,10 +54,9 @@ const std::vector<kube::ResourceRef>& DriftKinds() {
       kube::resources::kServiceAccounts,
       kube::resources::kServices,
       kube::resources::kDeployments,
-      {"rbac.authorization.k8s.io", "v1", "clusterroles", false, "ClusterRole"},
-      {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false, "ClusterRoleBinding"},
-      {"admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", false,
-       "MutatingWebhookConfiguration"},
+      webhookruntime::resources::kClusterRoles,
+      webhookruntime::resources::kClusterRoleBindings,
+      webhookruntime::resources::kMutatingWebhookConfigurations,
   };
   return kinds;
 }

@@ -5,6 +5,7 @@
 // force-delete is set: a config whose finalizer is gone must have left nothing behind in AWS.
 #include "api/v1alpha1/codec.h"
 #include "api/v1alpha1/constants.h"
+#include "api/v1alpha1/defaults.h"
 #include "api/v1alpha1/resources.h"
 #include "aws/names.h"
 #include "base/log.h"
@@ -24,7 +25,6 @@ namespace cond = api::v1alpha1::condition;
 namespace rsn = api::v1alpha1::reason;
 
 constexpr std::string_view kLogger = "config-controller";
-const kube::ResourceRef kSecretResource{"", "v1", "secrets", true, "Secret"};
 
 // How often a config whose ACK children are still being removed by ACK is looked at again (the
 // owned-object watch usually wakes it sooner).
@@ -185,8 +185,7 @@ Status Reconciler::CleanupRemoteRuntime(Pass& pass) {
     if (!operator_config.ok()) return operator_config.error();
     auto decoded = v1::DecodeOperatorConfig(*operator_config);
     if (!decoded.ok()) return decoded.error();
-    const auto& settings = decoded->spec.self_hosted_irsa;
-    if (settings && settings->webhook_namespace) ns = *settings->webhook_namespace;
+    ns = std::string(v1::EffectiveWebhookNamespace(*decoded));
   }
   return webhookruntime::Delete(**remote, ns);
 }
@@ -215,7 +214,8 @@ Status Reconciler::DeleteHubChildren(Pass& pass) {
         !s.ok()) {
       return s;
     }
-    if (auto s = owned_delete(kSecretResource, aws::SigningSecretName(pass.name())); !s.ok()) {
+    if (auto s = owned_delete(kube::resources::kSecrets, aws::SigningSecretName(pass.name()));
+        !s.ok()) {
       return s;
     }
     std::string bucket =

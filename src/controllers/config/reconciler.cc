@@ -7,6 +7,7 @@
 
 #include "api/v1alpha1/codec.h"
 #include "api/v1alpha1/constants.h"
+#include "api/v1alpha1/defaults.h"
 #include "api/v1alpha1/resources.h"
 #include "aws/ack_diff.h"
 #include "aws/ack_objects.h"
@@ -29,7 +30,6 @@ namespace cond = api::v1alpha1::condition;
 namespace rsn = api::v1alpha1::reason;
 
 constexpr std::string_view kLogger = "config-controller";
-constexpr std::string_view kDefaultWebhookNamespace = "aws-pod-identity-webhook";
 
 // §8.2 step 10: zero → the safety requeue; longer than it → the safety requeue.
 runtime::ReconcileResult Clamp(runtime::ReconcileResult result) {
@@ -221,12 +221,9 @@ Result<runtime::ReconcileResult> Reconciler::ReconcileNormal(Pass& pass) {
   }
   SetCondition(pass, cond::kOperatorConfigReady, true, rsn::kReady,
                "operator configuration is valid");
-  pass.webhook_namespace = std::string(kDefaultWebhookNamespace);
+  pass.webhook_namespace = std::string(v1::kDefaultWebhookNamespace);
   if (auto decoded = v1::DecodeOperatorConfig(*operator_config); decoded.ok()) {
-    const auto& settings = decoded->spec.self_hosted_irsa;
-    if (settings && settings->webhook_namespace && !settings->webhook_namespace->empty()) {
-      pass.webhook_namespace = *settings->webhook_namespace;
-    }
+    pass.webhook_namespace = std::string(v1::EffectiveWebhookNamespace(*decoded));
   }
 
   // Inventory (§8.2 steps 4-5).

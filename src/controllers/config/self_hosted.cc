@@ -87,7 +87,7 @@ Status Reconciler::ReconcileSelfHostedIssuer(Pass& pass) {
 
   // Signing Secret (§5.1).
   const std::string secret_name = aws::SigningSecretName(pass.name());
-  auto secret = options_.hub->Get({"", "v1", "secrets", true, "Secret"}, pass.ns(), secret_name);
+  auto secret = options_.hub->Get(kube::resources::kSecrets, pass.ns(), secret_name);
   kube::Json observed_secret;
   if (secret.ok()) {
     observed_secret = std::move(secret.value());
@@ -113,7 +113,7 @@ Status Reconciler::ReconcileSelfHostedIssuer(Pass& pass) {
         aws::SigningKeyMaterial{generated->private_key_pem, generated->public_key_pem};
     public_pem = generated->public_key_pem;
   }
-  auto applied_secret = ApplyHubChild(pass, "Secret", {"", "v1", "secrets", true, "Secret"},
+  auto applied_secret = ApplyHubChild(pass, "Secret", kube::resources::kSecrets,
                                       aws::BuildSigningSecret(secret_input));
   if (!applied_secret.ok()) {
     return fail(applied_secret.error(),
