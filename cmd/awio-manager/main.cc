@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "controllers/config/controller.h"
 #include "controllers/operator_metrics.h"
+#include "controllers/role/controller.h"
 #include "inventory/cluster_name.h"
 #include "inventory/provider.h"
 #include "kube/client.h"
@@ -169,11 +170,27 @@ int main(int argc, char** argv) {
   auto config_controller =
       std::make_shared<awio::controllers::config::ConfigController>(std::move(config_options));
   manager.Add(config_controller);
-  provider->AddListener([config_controller](const std::string& key, bool engaged) {
+
+  awio::controllers::role::ControllerOptions role_options;
+  role_options.reconciler = {
+      .hub = hub,
+      .remote = [provider](const std::string& key) { return provider->Get(key); },
+      .events = events->get(),
+      .metrics = &metrics,
+      .cluster_profile_namespaces = options.cluster_profile_namespace_list,
+      .now = {}};
+  role_options.workers = options.max_concurrent_reconciles;
+  role_options.clusters = &clusters;
+  auto role_controller =
+      std::make_shared<awio::controllers::role::RoleController>(std::move(role_options));
+  manager.Add(role_controller);
+
+  provider->AddListener([config_controller, role_controller](const std::string& key, bool engaged) {
     if (!engaged) return;
     const auto slash = key.find('/');
-    if (slash != std::string::npos && slash > 0)
-      config_controller->EnqueueNamespace(key.substr(0, slash));
+    if (slash == std::string::npos || slash == 0) return;
+    config_controller->EnqueueNamespace(key.substr(0, slash));
+    role_controller->EnqueueNamespace(key.substr(0, slash));
   });
 
   // Admission webhooks (§7.6): served on every replica.
@@ -192,7 +209,10 @@ int main(int argc, char** argv) {
     return std::nullopt;
   });
   manager.AddReadyCheck("informer-cache-sync",
-                        [config_controller] { return config_controller->CachesSynced(); });
+                        [config_controller, role_controller]() -> std::optional<std::string> {
+                          if (auto pending = config_controller->CachesSynced()) return pending;
+                          return role_controller->CachesSynced();
+                        });
 
   // Metrics (§6.1): plain HTTP behind TokenReview and SubjectAccessReview.
   std::unique_ptr<mgr::MetricsServer> metrics_server;

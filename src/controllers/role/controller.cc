@@ -6,6 +6,7 @@
 #include "api/v1alpha1/resources.h"
 #include "base/log.h"
 #include "controllers/ack_resources.h"
+#include "controllers/role/remote.h"
 #include "inventory/resolver.h"
 
 namespace awio::controllers::role {
@@ -34,18 +35,6 @@ bool RootChanged(const Json& old_object, const Json& new_object) {
          a.value("annotations", Json()) != b.value("annotations", Json()) ||
          a.value("finalizers", Json::array()) != b.value("finalizers", Json::array()) ||
          a.contains("deletionTimestamp") != b.contains("deletionTimestamp");
-}
-
-std::pair<std::string, std::string> SubjectOf(const Json& role) {
-  const Json sa = role.value("spec", Json::object()).value("serviceAccount", Json::object());
-  return {sa.value("namespace", ""), sa.value("name", "")};
-}
-
-// The workload namespace of a remote cluster key "<a>/<b>" (both halves non-empty), or "".
-std::string NamespaceOfClusterKey(const std::string& key) {
-  auto slash = key.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == key.size()) return {};
-  return key.substr(0, slash);
 }
 
 bool Established(const Json& crd) {
@@ -77,6 +66,7 @@ RoleController::RoleController(ControllerOptions options) : options_(std::move(o
   };
 
   roles_ = runtime::MakeJsonInformer(hub, {.resource = v1::kRoleResource});
+  roles_->AddIndex(std::string(kServiceAccountIndex), ServiceAccountIndexValues);
   controller_->For(*roles_, "", runtime::Predicate{.update = [count](const Json& a, const Json& b) {
     return count(RootChanged(a, b));
   }});
@@ -85,17 +75,13 @@ RoleController::RoleController(ControllerOptions options) : options_(std::move(o
       *roles_,
       [this](const Json& trigger) {
         std::vector<runtime::Request> out;
-        const auto subject = SubjectOf(trigger);
-        if (subject.first.empty() || subject.second.empty()) return out;
-        const std::string ns = Metadata(trigger).value("namespace", "");
         const std::string name = Metadata(trigger).value("name", "");
-        for (const auto& role : roles_->List()) {
-          const Json& metadata = Metadata(*role);
-          if (metadata.value("namespace", "") != ns || metadata.value("name", "") == name ||
-              SubjectOf(*role) != subject) {
-            continue;
+        for (const auto& value : ServiceAccountIndexValues(trigger)) {
+          for (const auto& role : roles_->ByIndex(std::string(kServiceAccountIndex), value)) {
+            const Json& metadata = Metadata(*role);
+            if (metadata.value("name", "") == name) continue;
+            out.push_back({"", metadata.value("namespace", ""), metadata.value("name", "")});
           }
-          out.push_back({"", ns, metadata.value("name", "")});
         }
         return out;
       },
@@ -165,14 +151,93 @@ RoleController::RoleController(ControllerOptions options) : options_(std::move(o
     return out;
   });
 
+  // The remote ServiceAccount controllers (§13, §14): one informer per engaged cluster, on the
+  // shared event loop, feeding the repair queue and this controller's queue.
+  repairer_ = std::make_shared<ServiceAccountRepairer>(RepairOptions{
+      .hub = hub,
+      .remote = options_.reconciler.remote,
+      .events = options_.reconciler.events,
+      .metrics = metrics_,
+      .cluster_profile_namespaces = options_.reconciler.cluster_profile_namespaces,
+      .roles_binding = [this](const std::string& role_ns, const std::string& sa_ns,
+                              const std::string& sa_name) -> Result<std::vector<Json>> {
+        std::vector<Json> out;
+        for (const auto& role : roles_->ByIndex(std::string(kServiceAccountIndex),
+                                                ServiceAccountIndexKey(role_ns, sa_ns, sa_name))) {
+          out.push_back(*role);
+        }
+        return out;
+      }});
+  std::weak_ptr<ServiceAccountRepairer> weak_repairer = repairer_;
+  repair_ = std::make_unique<runtime::Controller>(
+      std::string(kRepairControllerName),
+      [weak_repairer](const runtime::Request& request) -> Result<runtime::ReconcileResult> {
+        auto repairer = weak_repairer.lock();
+        if (!repairer) return runtime::ReconcileResult::Done();
+        return repairer->Reconcile(request);
+      },
+      runtime::ControllerOptions{.workers = std::max(1, options_.workers / 2)});
+
   if (options_.clusters != nullptr) {
-    options_.clusters->AddSourceFactory(
-        [this](const std::string& cluster, const std::shared_ptr<kube::Client>&) {
-          const std::string ns = NamespaceOfClusterKey(cluster);
-          if (!ns.empty()) EnqueueNamespace(ns);
-          return runtime::ClusterSourceInstance{
-              .stop = [] {}, .health = []() -> std::optional<std::string> { return std::nullopt; }};
-        });
+    options_.clusters->AddSourceFactory([this](const std::string& cluster,
+                                               const std::shared_ptr<kube::Client>& client) {
+      const std::string ns = InventoryNamespaceOf(cluster);
+      auto service_accounts = runtime::JsonInformer::Create(
+          client, {.resource = kube::resources::kServiceAccounts}, StripServiceAccount);
+      auto counted = [this](runtime::Predicate predicate, std::string_view controller) {
+        auto decided = [this, controller](bool kept) {
+          if (metrics_ != nullptr) metrics_->PredicateDecision(controller, kept);
+          return kept;
+        };
+        return runtime::Predicate{
+            .create = [=](const Json& o) { return decided(predicate.create(o)); },
+            .update = [=](const Json& a, const Json& b) { return decided(predicate.update(a, b)); },
+            .remove = [=](const Json& o) { return decided(predicate.remove(o)); }};
+      };
+      repair_->Watches(
+          *service_accounts,
+          [cluster](const Json& sa) {
+            const Json& metadata = Metadata(sa);
+            return std::vector<runtime::Request>{
+                {cluster, metadata.value("namespace", ""), metadata.value("name", "")}};
+          },
+          counted(RepairPredicate(), kRepairControllerName));
+      controller_->Watches(
+          *service_accounts,
+          [this, cluster, ns](const Json& sa) {
+            std::vector<runtime::Request> out;
+            if (ns.empty()) {
+              if (metrics_ != nullptr) {
+                metrics_->RemoteDelivery(v1::delivery::kSelfHostedIRSA, "ServiceAccount", "skipped",
+                                         "no_inventory_namespace");
+              }
+              return out;
+            }
+            const Json& metadata = Metadata(sa);
+            for (const auto& role :
+                 roles_->ByIndex(std::string(kServiceAccountIndex),
+                                 ServiceAccountIndexKey(ns, metadata.value("namespace", ""),
+                                                        metadata.value("name", "")))) {
+              out.push_back({"", ns, Metadata(*role).value("name", "")});
+              if (metrics_ != nullptr) {
+                metrics_->RemoteDelivery(v1::delivery::kSelfHostedIRSA, "ServiceAccount", "success",
+                                         "enqueued");
+              }
+            }
+            return out;
+          },
+          counted(EnqueuePredicate(), kEnqueueControllerName));
+      service_accounts->Start();
+      // A newly engaged cluster may be what a waiting role needs.
+      if (!ns.empty()) EnqueueNamespace(ns);
+      return runtime::ClusterSourceInstance{
+          .stop = [service_accounts] { service_accounts->Stop(); },
+          .health = [service_accounts]() -> std::optional<std::string> {
+            auto health = service_accounts->Health();
+            if (health.last_error) return health.last_error->message;
+            return std::nullopt;
+          }};
+    });
   }
 
   all_ = {roles_, ack_roles_, ack_policies_,     associations_,
@@ -204,12 +269,14 @@ void RoleController::Start() {
   if (started_.exchange(true)) return;
   for (const auto& informer : all_) informer->Start();
   controller_->Start();
+  repair_->Start();
   log::Info(kLogger, "started", {{"workers", std::to_string(options_.workers)}});
 }
 
 bool RoleController::Stop(std::chrono::milliseconds deadline) {
   if (!started_.exchange(false)) return true;
   bool drained = controller_->Stop(deadline);
+  drained = repair_->Stop(deadline) && drained;
   for (const auto& informer : all_) informer->Stop();
   return drained;
 }

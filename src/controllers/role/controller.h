@@ -2,8 +2,9 @@
 // themselves (root-changed filter), sibling roles binding the same ServiceAccount, the owned
 // ACK Role, Policy and PodIdentityAssociation objects (every event, status included), the
 // ACK CRDs becoming Established, the namespace configs, the operator config, ClusterProfiles,
-// and remote clusters being engaged. The remote ServiceAccount repair and enqueue controllers
-// (§13-§14) are not part of this controller.
+// and remote clusters being engaged. It also runs the remote ServiceAccount controllers of
+// §13-§14 (remote.h): one ServiceAccount informer per engaged cluster feeding the repair queue
+// (requests carry the cluster) and, for deletes, this controller's queue through the role index.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "controllers/role/reconciler.h"
+#include "controllers/role/remote.h"
 #include "runtime/cluster_set.h"
 #include "runtime/controller.h"
 #include "runtime/informer.h"
@@ -52,6 +54,8 @@ class RoleController : public runtime::Runnable {
   OperatorMetrics* metrics_;
   std::shared_ptr<Reconciler> reconciler_;
   std::unique_ptr<runtime::Controller> controller_;
+  std::shared_ptr<ServiceAccountRepairer> repairer_;
+  std::unique_ptr<runtime::Controller> repair_;  // §13, requests carry the remote cluster
   std::shared_ptr<runtime::JsonInformer> roles_, ack_roles_, ack_policies_, associations_, crds_,
       configs_, operator_configs_, profiles_;
   std::vector<std::shared_ptr<runtime::JsonInformer>> all_, required_;

@@ -1,6 +1,8 @@
-// Integration test of the role controller's event wiring (spec role-controller.md §16.1) with
-// its real informers and workers: a new role is picked up from its own watch, and ACK status
-// written on the owned Role wakes the role through the owner reference.
+// Integration tests of the role controller's event wiring (spec role-controller.md §16.1) with
+// its real informers and workers: a new role is picked up from its own watch, ACK status
+// written on the owned Role wakes the role through the owner reference, and, with the target
+// engaged in a ClusterSet, the remote ServiceAccount controllers (§13, §14) repair an edited
+// annotation and wake the role when its ServiceAccount is deleted.
 #include "controllers/role/controller.h"
 
 #include <gmock/gmock.h>
@@ -10,7 +12,10 @@
 
 #include "controllers/ack_resources.h"
 #include "role_fixture.h"
+#include "runtime/cluster_set.h"
+#include "support/kube_client_util.h"
 #include "support/kube_test_util.h"
+#include "support/shared_environment.h"
 
 namespace awio::controllers::role::test {
 namespace {
@@ -50,6 +55,62 @@ TEST_F(RoleControllerTest, Controller_AckStatusOnOwnedRole_WakesTheRole) {
   })) << "the role never recorded the ARN ACK reported";
   EXPECT_THAT(Condition(GetRole(ns, "app"), "RoleReady"), StartsWith("True/ACKResourceSynced"));
   EXPECT_TRUE(controller.Stop(10s));
+}
+
+// Validates §13 and §14 end to end through the controller: the target is engaged as cluster
+// "<ns>/<ns>"; once the role has delivered, an edited audience annotation is put back by the
+// repair controller with an AnnotationRepaired event (the role itself would not look again for
+// an hour), and deleting the ServiceAccount wakes the role, which then reports
+// ServiceAccountAnnotationReady False/RemoteDeliveryPending (§9.3).
+TEST_F(RoleControllerTest, RemoteServiceAccounts_EditIsRepaired_DeleteWakesTheRole) {
+  const std::string ns = "rc-remote";
+  Prepare(ns, {});
+  CreateServiceAccount("default", "remote-app", {{"team", "payments"}});
+  runtime::ClusterSet clusters;
+  RoleController controller({.reconciler = options_, .workers = 1, .clusters = &clusters});
+  controller.Start();
+  clusters.Engage(ns + "/" + ns, awio::test::AdminRestConfig(
+                                     awio::test::SharedEnvironment().cluster(kTargetCluster)));
+  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout,
+                                    [&] { return !controller.CachesSynced().has_value(); }));
+  const Json created = CreateRole(ns, "app", "default", "remote-app",
+                                  {{"policyARNs", Json::array({"arn:aws:iam::aws:policy/A"})}});
+  const std::string ack_name = ExpectedRoleName(ns, "app", Uid(created));
+  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    return hub_->Get(kAckRoleResource, ns, ack_name).ok();
+  })) << "the ACK Role was never created";
+  SetAckStatus(kAckRoleResource, ns, ack_name, true, RoleArn(ack_name));
+  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    return ServiceAccountAnnotations("default", "remote-app")
+               .value("eks.amazonaws.com/role-arn", "") == RoleArn(ack_name);
+  })) << "the role never annotated its ServiceAccount";
+
+  MergePatch(*target_, kube::resources::kServiceAccounts, "default", "remote-app",
+             {{"metadata", {{"annotations", {{"eks.amazonaws.com/audience", "edited"}}}}}});
+  EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    return ServiceAccountAnnotations("default", "remote-app")
+               .value("eks.amazonaws.com/audience", "") == "sts.amazonaws.com";
+  })) << "the edited annotation was not repaired";
+  EXPECT_EQ(ServiceAccountAnnotations("default", "remote-app").value("team", ""), "payments");
+  EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    for (const auto& event : Events(ns)) {
+      if (event.reason == "AnnotationRepaired" && event.action == "RepairAnnotation") return true;
+    }
+    return false;
+  })) << "no AnnotationRepaired event on the role";
+
+  auto deleted = target_->Delete(kube::resources::kServiceAccounts, "default", "remote-app");
+  ASSERT_TRUE(deleted.ok()) << deleted.error().ToString();
+  EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout,
+                                    [&] {
+                                      return Condition(GetRole(ns, "app"),
+                                                       "ServiceAccountAnnotationReady")
+                                          .starts_with("False/RemoteDeliveryPending");
+                                    }))
+      << "deleting the ServiceAccount did not wake the role: "
+      << Condition(GetRole(ns, "app"), "ServiceAccountAnnotationReady");
+  EXPECT_TRUE(controller.Stop(10s));
+  clusters.Disengage(ns + "/" + ns);
 }
 
 }  // namespace
