@@ -121,7 +121,13 @@ ApplyRules AckRules(std::vector<std::string> json_text_fields) {
 const ApplyRules& RulesFor(std::string_view api_version, std::string_view kind) {
   static const ApplyRules kDefault;
   static const ApplyRules kRole = AckRules({"/spec/assumeRolePolicyDocument"});
-  static const ApplyRules kPolicy = AckRules({"/spec/policyDocument"});
+  // ACK's IAM controller late-initialises spec.path ("/") on a Policy; keeping what it wrote
+  // when we do not set the field avoids rewriting the object on every pass.
+  static const ApplyRules kPolicy = [] {
+    ApplyRules rules = AckRules({"/spec/policyDocument"});
+    rules.preserved_fields = {"/spec/path"};
+    return rules;
+  }();
   static const ApplyRules kBucket = AckRules({"/spec/policy"});
   static const ApplyRules kOidcProvider = [] {
     ApplyRules rules;

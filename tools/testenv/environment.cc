@@ -429,7 +429,11 @@ void Environment::StartEmulator() {
       ProcessSpec{.name = "aws-emulator",
                   .argv = {toolchain_.emulator_python.string(), toolchain_.emulator_server.string(),
                            "--host=127.0.0.1", "--port=" + std::to_string(port)},
-                  .env = {{"MOTO_ACCOUNT_ID", aws.account_id}, {"PYTHONUNBUFFERED", "1"}},
+                  // AWS-managed policies (arn:aws:iam::aws:policy/...) exist, as in AWS, so
+                  // roles can attach them; moto loads them on the first IAM call.
+                  .env = {{"MOTO_ACCOUNT_ID", aws.account_id},
+                          {"MOTO_IAM_LOAD_MANAGED_POLICIES", "true"},
+                          {"PYTHONUNBUFFERED", "1"}},
                   .unset_env = {"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                                 "AWS_SESSION_TOKEN"},
                   .log_file = dir / "emulator.log"});

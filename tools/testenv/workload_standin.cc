@@ -7,8 +7,12 @@
 // readyReplicas = availableReplicas = spec.replicas (1 when unset), and the conditions
 // Available=True (MinimumReplicasAvailable) and Progressing=True (NewReplicaSetAvailable).
 //
+// DaemonSets are reported the same way, as if the cluster had exactly one node: observed
+// generation current and desiredNumberScheduled = currentNumberScheduled = numberReady =
+// updatedNumberScheduled = numberAvailable = 1 (the EKS Pod Identity Agent check reads this).
+//
 // It never creates ReplicaSets or Pods, and it does not look at the pod template: whatever the
-// Deployment runs is taken to start. It polls (every --interval-ms) instead of watching: it is
+// workload runs is taken to start. It polls (every --interval-ms) instead of watching: it is
 // test tooling, and the product never depends on it.
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -55,6 +59,20 @@ bool RolledOut(const Json& deployment) {
          ConditionStatus(status, "Available") == "True";
 }
 
+// The node count the stand-in pretends the cluster has, for DaemonSets.
+constexpr long kNodes = 1;
+
+bool DaemonSetRolledOut(const Json& daemon_set) {
+  const Json status = daemon_set.value("status", Json::object());
+  const long generation = daemon_set.at("metadata").value("generation", 0L);
+  return status.value("observedGeneration", 0L) == generation &&
+         status.value("desiredNumberScheduled", 0L) == kNodes &&
+         status.value("currentNumberScheduled", 0L) == kNodes &&
+         status.value("numberReady", 0L) == kNodes &&
+         status.value("updatedNumberScheduled", 0L) == kNodes &&
+         status.value("numberAvailable", 0L) == kNodes;
+}
+
 // One condition as the deployment controller writes it, keeping the earlier transition time when
 // the condition was already True.
 Json Condition(const Json& status, const std::string& type, const std::string& reason,
@@ -89,6 +107,15 @@ class Standin {
     const Json items = Json::parse(list.body, nullptr, false).value("items", Json::array());
     for (const auto& item : items) {
       if (!RolledOut(item)) Report(item);
+    }
+    auto daemon_sets = cluster_.Request("GET", "/apis/apps/v1" + scope + "/daemonsets");
+    if (daemon_sets.status != 200) {
+      LogOnce("list daemonsets: " + standin::ResponseText(daemon_sets));
+      return;
+    }
+    for (const auto& item :
+         Json::parse(daemon_sets.body, nullptr, false).value("items", Json::array())) {
+      if (!DaemonSetRolledOut(item)) ReportDaemonSet(item);
     }
   }
 
@@ -136,6 +163,30 @@ class Standin {
                  std::to_string(desired) + " replicas");
   }
 
+  void ReportDaemonSet(const Json& daemon_set) {
+    const Json& metadata = daemon_set.at("metadata");
+    Json next = {{"observedGeneration", metadata.value("generation", 0L)},
+                 {"desiredNumberScheduled", kNodes},
+                 {"currentNumberScheduled", kNodes},
+                 {"numberReady", kNodes},
+                 {"updatedNumberScheduled", kNodes},
+                 {"numberAvailable", kNodes},
+                 {"numberMisscheduled", 0}};
+    auto r = cluster_.Request(
+        "PATCH",
+        "/apis/apps/v1/namespaces/" + metadata.value("namespace", "") + "/daemonsets/" +
+            metadata.value("name", "") + "/status",
+        {{"metadata", {{"resourceVersion", metadata.value("resourceVersion", "")}}},
+         {"status", next}});
+    if (r.status != 200) {
+      standin::Log("status of daemonset " + standin::ObjectKey(daemon_set) + ": " +
+                   standin::ResponseText(r));
+      return;
+    }
+    standin::Log("daemonset " + standin::ObjectKey(daemon_set) + " reported available on " +
+                 std::to_string(kNodes) + " node");
+  }
+
   standin::ApiServerAccess cluster_;
   Options o_;
   std::string last_list_error_;
@@ -147,7 +198,7 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{
       "Stand-in for the deployment controller and kubelets of one cluster: reports every "
-      "Deployment as rolled out and available, without running pods (tests)."};
+      "Deployment and DaemonSet as rolled out and available, without running pods (tests)."};
   o.cluster.Register(app);
   app.add_option("--namespace", o.namespace_name, "Only Deployments in this namespace");
   app.add_option("--interval-ms", o.interval_ms, "Poll interval");

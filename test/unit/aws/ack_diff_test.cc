@@ -212,6 +212,26 @@ TEST(PlanApply, OidcProviderThumbprints_ArePreserved) {
   EXPECT_FALSE(SemanticallyEqual(AsStored(desired), observed, ApplyRules{}));
 }
 
+// Validates that spec.path, which ACK's IAM controller late-initialises to "/" on a Policy we
+// created without it, causes no write (found running the real controller: without the rule the
+// Policy was rewritten several times a second), while a changed document still updates.
+TEST(PlanApply, GeneratedPolicyPath_LateInitializedByAck_IsPreserved) {
+  const Json desired = BuildIamPolicy({.role = kRole,
+                                       .service_account = {"default", "app"},
+                                       .delivery = "SelfHostedIRSA",
+                                       .policy_document = R"({"Version":"2012-10-17"})"});
+  ASSERT_FALSE(desired["spec"].contains("path"));
+  Json observed = AsStored(desired);
+  observed["spec"]["path"] = "/";
+  EXPECT_EQ(Plan(observed, desired).action, ApplyPlan::Action::kNone);
+
+  observed["spec"]["policyDocument"] = R"({"Version":"2008-10-17"})";
+  const ApplyPlan plan = Plan(observed, desired);
+  ASSERT_EQ(plan.action, ApplyPlan::Action::kUpdate);
+  EXPECT_EQ(plan.object["spec"]["path"], "/");
+  EXPECT_EQ(plan.object["spec"]["policyDocument"], desired["spec"]["policyDocument"]);
+}
+
 // Validates config §4.2: the signing Secret merges labels and annotations (foreign ones stay),
 // adoption leaves key material alone, and generated material replaces data wholesale.
 TEST(PlanApply, SigningSecret_MergesMetadataAndOwnsDataOnlyWhenGenerated) {
@@ -263,6 +283,8 @@ TEST(RulesFor, KindsGetTheirRules) {
             std::vector<std::string>{"/spec/policy"});
   EXPECT_EQ(RulesFor(kIamApiVersion, kOidcProviderKind).preserved_fields,
             std::vector<std::string>{"/spec/thumbprints"});
+  EXPECT_EQ(RulesFor(kIamApiVersion, kIamPolicyKind).preserved_fields,
+            std::vector<std::string>{"/spec/path"});
   EXPECT_TRUE(RulesFor(kEksApiVersion, kPodIdentityAssociationKind).json_text_fields.empty());
   EXPECT_TRUE(RulesFor("example.com/v1", "Thing").preserved_fields.empty());
 }
