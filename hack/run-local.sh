@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The README's main-job command: runs the operator's manager against the local environment and
-# brings one AWSWorkloadIdentityConfig of each delivery type (docs/examples/) to Ready, then keeps
-# everything running until Ctrl-C and tears it down. It owns the orchestration only: the
-# environment is tools/testenv (awio-testenv), the operator is cmd/awio-manager, and
-# docs/development/running-the-manager.md walks through the same steps by hand.
+# brings one AWSWorkloadIdentityConfig and one AWSServiceAccountRole of each delivery type
+# (docs/examples/) to Ready, then keeps everything running until Ctrl-C and tears it down. It
+# owns the orchestration only: the environment is tools/testenv (awio-testenv), the operator is
+# cmd/awio-manager, and docs/development/running-the-manager.md walks through the same steps by
+# hand.
 #
 #   1. prepare the caches and build the binaries
 #   2. make the target's service-account signing key and work out its issuer URL
 #   3. start the local environment (hub, target-a, AWS emulator, ACK) with that issuer and key
 #   4. install the CRDs, the operator config and the signing Secret on the hub, and the webhook
 #      namespace on target-a (what the Helm chart and its ManifestWork do in a real fleet)
-#   5. write the access-provider file and one ClusterProfile per workload namespace
-#   6. start the manager and wait until it is ready
-#   7. apply the examples and wait until every config is Ready
+#   5. create the EKS cluster in the emulator, and on target-a the application's namespace and
+#      ServiceAccounts and the EKS Pod Identity Agent (what EKS and the application teams do)
+#   6. write the access-provider file and one ClusterProfile per workload namespace
+#   7. start the manager and wait until it is ready
+#   8. apply the config examples and wait until every config is Ready
+#   9. apply the role examples, wait until every role is Ready and check what was delivered
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,6 +36,21 @@ readonly signing_secret=awi-signing-key-default
 readonly field_manager=awio-run-local
 readonly example_files=(operator-config.yaml selfhosted-irsa-config.yaml eks-irsa-config.yaml
   eks-pod-identity-config.yaml)
+# The roles, one per workload namespace, and what target-a must hold for them (their
+# ServiceAccounts, the EKS Pod Identity Agent).
+readonly role_files=(selfhosted-irsa-role.yaml eks-irsa-role.yaml eks-pod-identity-role.yaml)
+readonly roles=(team-a/report-uploader team-b/queue-worker team-c/dashboard-reader)
+readonly target_objects_file=target-a-objects.yaml
+# team-c stands for an EKS cluster with EKS Pod Identity; it is named like the target it runs as.
+readonly pod_identity_namespace=team-c
+readonly eks_cluster_name=$target_cluster
+# The scraper identity of manager.md's "RBAC a scraper needs", created on the hub.
+readonly metrics_reader_namespace=monitoring
+readonly metrics_reader=prometheus
+readonly config_resource=awsworkloadidentityconfigs.aws.identity.appthrust.io
+readonly role_resource=awsserviceaccountroles.aws.identity.appthrust.io
+readonly association_resource=podidentityassociations.eks.services.k8s.aws
+readonly total_steps=9
 
 # S3 bucket names are at most 63 bytes (AWS rule); the hash tail keeps truncated names unique.
 readonly bucket_name_limit=63
@@ -63,11 +82,13 @@ Usage: hack/run-local.sh [options]
 Starts the local environment (a hub and target cluster $target_cluster, the AWS emulator, ACK),
 runs awio-manager against it, applies the examples in docs/examples/ and waits until the three
 AWSWorkloadIdentityConfigs (SelfHostedIRSA in team-a, EKSIRSA in team-b, EKSPodIdentity in
-team-c) are Ready. Then it prints how to look around and keeps running until Ctrl-C.
+team-c) and then the three AWSServiceAccountRoles (one in each) are Ready. Then it prints what
+was delivered and how to look around, and keeps running until Ctrl-C.
 
 Options:
-  --exit-when-ready   stop everything and exit 0 as soon as all configs are Ready (smoke test)
-  --no-manager        prepare everything but do not start the manager or apply the configs;
+  --exit-when-ready   stop everything and exit 0 as soon as all configs and roles are Ready
+                      and their delivery is checked (smoke test)
+  --no-manager        prepare everything but do not start the manager or apply the examples;
                       print the commands instead (to run the manager yourself, e.g. in gdb)
   --no-setup          skip tools/setup-testenv.sh (the caches are already prepared)
   --no-build          use the binaries already in the build tree (e.g. from CTest)
@@ -75,7 +96,8 @@ Options:
   --work-dir DIR      keep keys, certificates, logs and the environment's data in DIR
                       (default: a temporary directory, removed on a clean exit, which
                       includes Ctrl-C once everything is up; kept after a failure)
-  --timeout SECONDS   how long to wait for the configs to become Ready (default: 300)
+  --timeout SECONDS   how long to wait for the configs, and then for the roles, to become
+                      Ready (default: 300 each)
   --check-names       only check the bucket-name rule against the spec's vectors, then exit
   -h, --help          show this help
 EOF
@@ -153,6 +175,8 @@ ready_timeout=300
 
 testenv_pid=""
 manager_pid=""
+# Filled by verify_roles: what each role delivered, printed by print_summary.
+role_report=()
 failed_step=""
 # Set once everything is up: Ctrl-C is then the normal way to finish, not a failure.
 serving=false
@@ -240,9 +264,9 @@ env_value() {
 
 step_started=0
 step() {
-  failed_step="step $1/7 ($2)"
+  failed_step="step $1/$total_steps ($2)"
   step_started=$SECONDS
-  log "step $1/7: $2"
+  log "step $1/$total_steps: $2"
 }
 step_done() {
   log "  done in $((SECONDS - step_started))s"
@@ -302,7 +326,8 @@ make_signing_key() {
 start_environment() {
   step 3 "start the local environment (hub, $target_cluster, AWS emulator, ACK)"
   local env_file=$work_dir/testenv.env deadline
-  setsid "$build_dir/tools/testenv/awio-testenv" --targets "$target_cluster" \
+  setsid "$build_dir/tools/testenv/awio-testenv" \
+    --targets "$target_cluster" \
     --self-hosted-issuer "$issuer_url" --self-hosted-signing-key "$work_dir/sa.key" \
     --work-dir "$work_dir/env" --env-file "$env_file" >"$work_dir/testenv.log" 2>&1 &
   testenv_pid=$!
@@ -356,6 +381,79 @@ metadata:
     app.kubernetes.io/managed-by: aws-workload-identity-operator
     aws.identity.appthrust.io/runtime: self-hosted-webhook
 EOF
+  # A scraper for the manager's protected /metrics (docs/reference/manager.md), so that the
+  # summary can show a working scrape command.
+  ensure_namespace hub "$metrics_reader_namespace"
+  quietly hub apply --server-side --field-manager="$field_manager" -f - <<EOF
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: $metrics_reader
+  namespace: $metrics_reader_namespace
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: aws-workload-identity-operator-metrics-reader
+rules:
+  - nonResourceURLs: ["/metrics"]
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: aws-workload-identity-operator-metrics-reader
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: aws-workload-identity-operator-metrics-reader
+subjects:
+  - kind: ServiceAccount
+    name: $metrics_reader
+    namespace: $metrics_reader_namespace
+EOF
+  step_done
+}
+
+# A signed request to the emulator's $1 API (s3, iam, sts, eks); the rest are curl arguments.
+# Signed, because the emulator routes by the signature's service, and because moto answers an
+# anonymous GET of ".../.well-known/openid-configuration" with its own Cognito discovery
+# document instead of the S3 object. Prints the body; fails (showing it) on an HTTP error.
+aws_call() {
+  local service=$1
+  shift
+  curl -sS --fail-with-body --max-time 10 --aws-sigv4 "aws:amz:$region:$service" \
+    --user testing:testing "$@"
+}
+
+# The text of every <$1> element in the XML on stdin, one per line (IAM and STS answers).
+xml_values() {
+  grep -o "<$1>[^<]*</$1>" | sed -e "s|^<$1>||" -e "s|</$1>\$||" || true
+}
+
+# What EKS and the application teams provide: the EKS cluster behind team-c in the emulator
+# (its Pod Identity associations need it), and on target-a the application's namespace, its
+# ServiceAccounts (the operator never creates them) and the EKS Pod Identity Agent DaemonSet
+# (the EKS add-on; the workload stand-in reports it available).
+prepare_workloads() {
+  step 5 "create the EKS cluster, and the ServiceAccounts and Pod Identity Agent on $target_cluster"
+  local identity created cluster_request objects
+  identity=$(aws_call sts "$aws_endpoint/" --data 'Action=GetCallerIdentity&Version=2011-06-15') ||
+    die "cannot ask the emulator who we are: $identity"
+  account_id=$(xml_values Account <<<"$identity")
+  [[ $account_id =~ ^[0-9]{12}$ ]] || die "the emulator reported no account ID: $identity"
+  cluster_request="{\"name\":\"$eks_cluster_name\",\"resourcesVpcConfig\":{},"
+  cluster_request+="\"roleArn\":\"arn:aws:iam::$account_id:role/eks-cluster\"}"
+  created=$(aws_call eks "$aws_endpoint/clusters" -H 'Content-Type: application/json' \
+    --data "$cluster_request") ||
+    die "cannot create the EKS cluster $eks_cluster_name in the emulator: $created"
+  eks_cluster_arn=$(grep -o '"arn": *"[^"]*"' <<<"$created" | head -n 1 | cut -d'"' -f4)
+  [[ $eks_cluster_arn == arn:aws:eks:* ]] || die "the emulator's CreateCluster answer has no ARN"
+  log "  EKS cluster: $eks_cluster_arn"
+  quietly target apply --server-side --field-manager="$field_manager" \
+    -f "$examples_dir/$target_objects_file"
+  objects=$(target get -f "$examples_dir/$target_objects_file" -o name | paste -sd ' ')
+  log "  on $target_cluster: $objects"
   step_done
 }
 
@@ -373,7 +471,7 @@ render_cluster_profile() {
 }
 
 write_inventory() {
-  step 5 "write the access-provider file and the ClusterProfiles"
+  step 6 "write the access-provider file and the ClusterProfiles"
   [[ -x $exec_plugin ]] || die "the exec credential plugin $exec_plugin is missing"
   local pki=$environment_dir/$target_cluster/pki namespace now target_server target_ca_data
   provider_file=$work_dir/clusterprofile-provider-file.json
@@ -404,6 +502,20 @@ EOF
       quietly hub apply --server-side --field-manager="$field_manager" --subresource=status -f -
     log "  ClusterProfile $inventory_namespace/$namespace -> $target_server"
   done
+  # The EKS facts an EKSPodIdentity role needs (role-controller spec §5.2, §8): the association
+  # names the cluster, the trust policy its ARN, and the account ID must be known. OCM's EKS
+  # integration (or the platform team) publishes them as ClusterProfile properties.
+  quietly hub -n "$inventory_namespace" patch clusterprofiles.multicluster.x-k8s.io \
+    "$pod_identity_namespace" --subresource=status --type=merge -p "$(
+      cat <<EOF
+{"status": {"properties": [
+  {"name": "aws.identity.appthrust.io/eks-cluster-name", "value": "$eks_cluster_name"},
+  {"name": "aws.identity.appthrust.io/eks-cluster-arn", "value": "$eks_cluster_arn"},
+  {"name": "aws.identity.appthrust.io/aws-account-id", "value": "$account_id"}]}}
+EOF
+    )"
+  log "  ClusterProfile $inventory_namespace/$pod_identity_namespace:" \
+    "EKS cluster $eks_cluster_name, account $account_id"
   step_done
 }
 
@@ -414,7 +526,7 @@ manager_command() {
     --clusterprofile-provider-file "$provider_file"
     --aws-endpoint-url "$aws_endpoint" --allow-unsafe-aws-endpoint-urls
     --health-probe-bind-address "127.0.0.1:$health_port"
-    --metrics-bind-address 0
+    --metrics-bind-address "127.0.0.1:$metrics_port"
     --webhook-cert-dir "$work_dir/webhook-certs" --webhook-port "$webhook_port"
     --log-format text)
   # The emulator's credentials; the rest of the AWS chain (profiles, web identity) is switched
@@ -434,12 +546,16 @@ prepare_manager() {
   health_port=$(free_port)
   webhook_port=$(free_port)
   while [[ $webhook_port == "$health_port" ]]; do webhook_port=$(free_port); done
+  metrics_port=$(free_port)
+  while [[ $metrics_port == "$health_port" || $metrics_port == "$webhook_port" ]]; do
+    metrics_port=$(free_port)
+  done
   manager_log=$work_dir/manager.log
   manager_command
 }
 
 start_manager() {
-  step 6 "start the manager"
+  step 7 "start the manager"
   prepare_manager
   env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE \
     -u AWS_ENDPOINT_URL "${manager_env[@]}" setsid "${manager_args[@]}" >"$manager_log" 2>&1 &
@@ -456,114 +572,219 @@ start_manager() {
     }
     sleep 0.5
   done
-  log "  ready (health probes on 127.0.0.1:$health_port, log: $manager_log)"
+  log "  ready (health probes on 127.0.0.1:$health_port, metrics on 127.0.0.1:$metrics_port," \
+    "log: $manager_log)"
   step_done
 }
 
-# One line per config: "<namespace> <Ready status> <Ready reason>".
-config_states() {
-  hub get awsworkloadidentityconfigs.aws.identity.appthrust.io -A -o \
-    jsonpath='{range .items[*]}{.metadata.namespace}{" "}{.status.conditions[?(@.type=="Ready")].status}{" "}{.status.conditions[?(@.type=="Ready")].reason}{"\n"}{end}'
+# One line per object of hub resource $1: "<namespace>/<name> <Ready status> <Ready reason>".
+ready_states() {
+  hub get "$1" -A -o \
+    jsonpath='{range .items[*]}{.metadata.namespace}{"/"}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{" "}{.status.conditions[?(@.type=="Ready")].reason}{"\n"}{end}'
 }
 
-print_config_conditions() {
-  local namespace
-  for namespace in "${workload_namespaces[@]}"; do
-    log "  $namespace:"
-    hub -n "$namespace" get awsworkloadidentityconfigs.aws.identity.appthrust.io default -o \
-      jsonpath='{range .status.conditions[*]}{"    "}{.type}{"="}{.status}{" "}{.reason}{": "}{.message}{"\n"}{end}' >&2 ||
-      true
-  done
+# The conditions that are not True of object $2 ("<namespace>/<name>") of hub resource $1.
+print_pending_conditions() {
+  local resource=$1 key=$2
+  log "  $key:"
+  hub -n "${key%%/*}" get "$resource" "${key#*/}" -o \
+    jsonpath='{range .status.conditions[?(@.status!="True")]}{"    "}{.type}{"="}{.status}{" "}{.reason}{": "}{.message}{"\n"}{end}' >&2 ||
+    true
 }
 
-apply_and_wait() {
-  step 7 "apply docs/examples and wait until every config is Ready"
-  local file states line namespace status reason summary previous="" ready last_print=0
-  for file in "${example_files[@]}"; do
-    quietly hub apply --server-side --field-manager="$field_manager" -f "$examples_dir/$file"
-  done
+# Waits until every object $3... ("<namespace>/<name>") of hub resource $1 is Ready, printing a
+# line whenever a Ready status or reason changes and every progress_interval seconds otherwise.
+# $2 names the kind in messages. On timeout it prints the conditions that are not True.
+wait_until_ready() {
+  local resource=$1 kind=$2
+  shift 2
+  local keys=("$@") key states line status reason summary previous="" ready last_print=0
   local deadline=$((SECONDS + ready_timeout))
   while :; do
     alive "$manager_pid" || { tail -n 30 "$manager_log" >&2; die "the manager exited"; }
     alive "$testenv_pid" || { tail -n 30 "$work_dir/testenv.log" >&2; die "awio-testenv exited"; }
-    states=$(config_states 2>/dev/null) || states=""
+    states=$(ready_states "$resource" 2>/dev/null) || states=""
     summary="" ready=0
-    for namespace in "${workload_namespaces[@]}"; do
-      line=$(grep "^$namespace " <<<"$states" || true)
+    for key in "${keys[@]}"; do
+      line=$(awk -v key="$key" '$1 == key' <<<"$states")
+      status="" reason=""
       read -r _ status reason <<<"$line"
-      [[ ${status:-} == True ]] && ready=$((ready + 1))
-      summary+="${summary:+, }$namespace="
-      if [[ -n ${status:-} ]]; then summary+="$status/$reason"; else summary+="no status yet"; fi
+      [[ $status == True ]] && ready=$((ready + 1))
+      summary+="${summary:+, }$key="
+      if [[ -n $status ]]; then summary+="$status/$reason"; else summary+="no status yet"; fi
     done
     if [[ $summary != "$previous" ]] || ((SECONDS - last_print >= progress_interval)); then
       log "  [$((SECONDS - step_started))s] $summary"
       previous=$summary last_print=$SECONDS
     fi
-    ((ready == ${#workload_namespaces[@]})) && break
+    ((ready == ${#keys[@]})) && return 0
     if ((SECONDS >= deadline)); then
-      log "not every config is Ready after ${ready_timeout}s; their conditions:"
-      print_config_conditions
+      log "not every $kind is Ready after ${ready_timeout}s; their conditions that are not True:"
+      for key in "${keys[@]}"; do print_pending_conditions "$resource" "$key"; done
       log "the manager's last log lines ($manager_log):"
       tail -n 40 "$manager_log" >&2
-      die "timed out waiting for Ready"
+      die "timed out waiting for every $kind to be Ready"
     fi
     sleep 2
   done
+}
+
+apply_configs_and_wait() {
+  step 8 "apply the config examples and wait until every config is Ready"
+  local file namespace keys=()
+  for file in "${example_files[@]}"; do
+    quietly hub apply --server-side --field-manager="$field_manager" -f "$examples_dir/$file"
+  done
+  for namespace in "${workload_namespaces[@]}"; do keys+=("$namespace/default"); done
+  wait_until_ready "$config_resource" config "${keys[@]}"
   step_done
 }
 
-# A signed GET of object $1 in the issuer bucket, through the emulator. Signed, because moto
-# answers an anonymous GET of ".../.well-known/openid-configuration" with its own Cognito
-# discovery document instead of the S3 object.
-s3_get() {
-  curl -fsS --max-time 10 --aws-sigv4 "aws:amz:$region:s3" --user testing:testing \
-    "$aws_endpoint/$bucket/$1"
+# The roles come after their configs: a role whose config is not Ready yet only waits for it
+# (and retries every 30 s), so applying them together would just make the run slower.
+apply_roles_and_wait() {
+  step 9 "apply the role examples and wait until every role is Ready"
+  local file
+  for file in "${role_files[@]}"; do
+    quietly hub apply --server-side --field-manager="$field_manager" -f "$examples_dir/$file"
+  done
+  wait_until_ready "$role_resource" role "${roles[@]}"
+  verify_roles
+  step_done
 }
 
 # The published discovery document names the issuer the target was started with: what a
 # relying party (IAM) fetches is what the target's tokens claim.
 verify_publication() {
   local discovery
-  discovery=$(s3_get .well-known/openid-configuration) ||
-    die "cannot read the published discovery document of $bucket"
+  discovery=$(aws_call s3 "$aws_endpoint/$bucket/.well-known/openid-configuration") ||
+    die "cannot read the published discovery document of $bucket: $discovery"
   [[ $discovery == *"\"issuer\":\"$issuer_url\""* ]] ||
     die "the published discovery document does not name $issuer_url: $discovery"
-  s3_get keys.json >/dev/null || die "cannot read the published JWKS of $bucket"
-  log "  the discovery document and JWKS are published in $bucket"
+  aws_call s3 "$aws_endpoint/$bucket/keys.json" >/dev/null ||
+    die "cannot read the published JWKS of $bucket"
+  log "  the discovery document and JWKS of $target_cluster are published in $bucket"
+}
+
+# The value of jsonpath $3 on role $1/$2 (namespace, name) on the hub.
+role_field() {
+  hub -n "$1" get "$role_resource" "$2" -o jsonpath="$3"
+}
+
+# Checks, for each Ready role, what it delivered where it is used, and collects the summary
+# lines: the IAM role and its policies in the emulator, then the ServiceAccount's role-arn
+# annotation as read back from target-a or the EKS Pod Identity association in the emulator.
+verify_roles() {
+  local key namespace name delivery role_arn sa_namespace sa_name attached policy annotation
+  local association association_arn associations
+  role_report=()
+  for key in "${roles[@]}"; do
+    namespace=${key%%/*} name=${key#*/}
+    delivery=$(role_field "$namespace" "$name" '{.status.deliveryType}')
+    role_arn=$(role_field "$namespace" "$name" '{.status.roleARN}')
+    sa_namespace=$(role_field "$namespace" "$name" '{.spec.serviceAccount.namespace}')
+    sa_name=$(role_field "$namespace" "$name" '{.spec.serviceAccount.name}')
+    [[ -n $role_arn ]] || die "role $key is Ready without a status.roleARN"
+    attached=$(aws_call iam "$aws_endpoint/" \
+      --data "Action=ListAttachedRolePolicies&Version=2010-05-08&RoleName=${role_arn##*/}") ||
+      die "the IAM role of $key is not in the emulator: $attached"
+    role_report+=("  $key ($delivery)" "    IAM role:        $role_arn")
+    while IFS= read -r policy; do
+      [[ -n $policy ]] && role_report+=("    policy attached: $policy")
+    done < <(xml_values PolicyArn <<<"$attached")
+    if [[ $delivery == EKSPodIdentity ]]; then
+      association=$(role_field "$namespace" "$name" \
+        '{.status.ackResources[?(@.kind=="PodIdentityAssociation")].name}')
+      association_arn=$(hub -n "$namespace" get "$association_resource" "$association" \
+        -o jsonpath='{.status.associationARN}')
+      associations=$(aws_call eks \
+        "$aws_endpoint/clusters/$eks_cluster_name/pod-identity-associations") ||
+        die "cannot list the Pod Identity associations of $eks_cluster_name: $associations"
+      [[ -n $association_arn && $associations == *"\"$association_arn\""* ]] ||
+        die "the association of $key ('$association_arn') is not in the emulator: $associations"
+      role_report+=("    association:     $association_arn"
+        "                     ($sa_namespace/$sa_name on EKS cluster $eks_cluster_name)")
+    else
+      annotation=$(target -n "$sa_namespace" get serviceaccount "$sa_name" \
+        -o jsonpath='{.metadata.annotations.eks\.amazonaws\.com/role-arn}')
+      [[ $annotation == "$role_arn" ]] || die "ServiceAccount $sa_namespace/$sa_name on" \
+        "$target_cluster has role-arn '$annotation', want $role_arn"
+      role_report+=("    ServiceAccount:  $sa_namespace/$sa_name on $target_cluster"
+        "                     eks.amazonaws.com/role-arn: $annotation")
+    fi
+  done
+  log "  every role's IAM role is in the emulator and its delivery is in place"
+}
+
+# Scrapes /metrics once as the scraper ServiceAccount of step 4 (the token stays in memory).
+check_metrics() {
+  local token samples
+  if ! token=$(hub -n "$metrics_reader_namespace" create token "$metrics_reader" \
+    --duration=10m 2>"$work_dir/metrics-token.err"); then
+    log "  warning: cannot create a token for $metrics_reader_namespace/$metrics_reader:" \
+      "$(<"$work_dir/metrics-token.err")"
+    return 0
+  fi
+  # The header goes through stdin, so that the token never appears on a command line.
+  if samples=$(curl -fsS --max-time 10 -H @- "http://127.0.0.1:$metrics_port/metrics" 2>&1 \
+    <<<"Authorization: Bearer $token"); then
+    log "  a scrape of /metrics as $metrics_reader_namespace/$metrics_reader returns" \
+      "$(grep -vc '^#' <<<"$samples") metric samples"
+  else
+    log "  warning: /metrics did not answer: $samples"
+  fi
 }
 
 print_summary() {
-  local arn_a arn_b
-  arn_a=$(hub -n "$self_hosted_namespace" get awsworkloadidentityconfigs.aws.identity.appthrust.io \
-    default -o jsonpath='{.status.oidcProviderARN}')
-  arn_b=$(hub -n team-b get awsworkloadidentityconfigs.aws.identity.appthrust.io default \
+  local arn_a arn_b line
+  arn_a=$(hub -n "$self_hosted_namespace" get "$config_resource" default \
     -o jsonpath='{.status.oidcProviderARN}')
+  arn_b=$(hub -n team-b get "$config_resource" default -o jsonpath='{.status.oidcProviderARN}')
   cat <<EOF
 
-All three configs are Ready ($((SECONDS - run_started))s in all).
+All three configs and all three roles are Ready ($((SECONDS - run_started))s in all).
 
-$(hub get awsworkloadidentityconfigs.aws.identity.appthrust.io -A -o wide)
+$(hub get "$config_resource" -A -o wide)
 
 SelfHostedIRSA issuer of $target_cluster (team-a): $issuer_url
-  its documents in the emulator (path-style; sign the request, see s3_get in this script):
+  its documents in the emulator (path-style; sign the request, see aws_call in this script):
     curl --aws-sigv4 aws:amz:$region:s3 --user testing:testing $aws_endpoint/$bucket/.well-known/openid-configuration
     curl --aws-sigv4 aws:amz:$region:s3 --user testing:testing $aws_endpoint/$bucket/keys.json
 IAM OIDC provider ARNs:
   team-a: ${arn_a:-none}
   team-b: ${arn_b:-none}
 
-Logs:
-  manager:           $manager_log
-  environment:       $work_dir/testenv.log and $environment_dir/<cluster>/*.log
-  ACK IAM / S3 / EKS: $environment_dir/hub/{ack-iam-controller,ack-s3-standin,ack-eks-standin}.log
+$(hub get "$role_resource" -A -o wide)
 
-Try:
-  export KUBECONFIG=$hub_kubeconfig
-  $kubectl get awic -A -o wide
-  $kubectl -n team-a get awic default -o yaml
-  $kubectl -n team-a get buckets.s3.services.k8s.aws,openidconnectproviders.iam.services.k8s.aws
-  $kubectl --kubeconfig $target_kubeconfig -n $webhook_namespace get deploy,svc,secrets
-  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url $aws_endpoint iam list-open-id-connect-providers
+What each role delivered (read back from the emulator and from $target_cluster):
+EOF
+  for line in "${role_report[@]}"; do printf '%s\n' "$line"; done
+  cat <<EOF
+
+Where to look next:
+  the hub (configs, roles, ACK objects):
+    export KUBECONFIG=$hub_kubeconfig
+    $kubectl get awic,awsar -A -o wide
+    $kubectl -n team-a get awsar report-uploader -o yaml   # conditions, ackResources, roleARN
+    $kubectl -n team-a get roles.iam.services.k8s.aws,policies.iam.services.k8s.aws
+    $kubectl -n team-c get $association_resource -o wide
+    $kubectl -n team-a get buckets.s3.services.k8s.aws,openidconnectproviders.iam.services.k8s.aws
+  $target_cluster (what the application teams and the pods see):
+    $kubectl --kubeconfig $target_kubeconfig -n demo get serviceaccounts -o yaml
+    $kubectl --kubeconfig $target_kubeconfig -n $webhook_namespace get deploy,svc,secrets
+    $kubectl --kubeconfig $target_kubeconfig -n kube-system get daemonset eks-pod-identity-agent
+  the AWS emulator:
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url $aws_endpoint iam list-roles
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url $aws_endpoint --region $region eks list-pod-identity-associations --cluster-name $eks_cluster_name
+  the manager:
+    log:     $manager_log
+    health:  curl http://127.0.0.1:$health_port/healthz   curl http://127.0.0.1:$health_port/readyz
+    metrics: curl -H "Authorization: Bearer \$($kubectl --kubeconfig $hub_kubeconfig -n $metrics_reader_namespace create token $metrics_reader)" http://127.0.0.1:$metrics_port/metrics
+  the other logs:
+    environment:        $work_dir/testenv.log and $environment_dir/<cluster>/*.log
+    ACK IAM / S3 / EKS: $environment_dir/hub/{ack-iam-controller,ack-s3-standin,ack-eks-standin}.log
+  what the examples are and how the pieces find each other: docs/examples/README.md
+  the same steps by hand, and what each not-Ready reason means: docs/development/running-the-manager.md
 EOF
 }
 
@@ -581,6 +802,10 @@ Everything but the manager is ready. Build and run it with:
 then apply the configs:
 
   $kubectl --kubeconfig $hub_kubeconfig apply --server-side $(printf -- "-f $examples_dir/%s " "${example_files[@]}")
+
+and, once they are Ready, the roles:
+
+  $kubectl --kubeconfig $hub_kubeconfig apply --server-side $(printf -- "-f $examples_dir/%s " "${role_files[@]}")
 
 EOF
 }
@@ -648,6 +873,7 @@ main() {
   make_signing_key
   start_environment
   bootstrap_clusters
+  prepare_workloads
   write_inventory
   if [[ $with_manager == false ]]; then
     failed_step=""
@@ -655,8 +881,10 @@ main() {
     stay_up
   fi
   start_manager
-  apply_and_wait
+  apply_configs_and_wait
   verify_publication
+  apply_roles_and_wait
+  check_metrics
   failed_step=""
   print_summary
   if [[ $exit_when_ready == true ]]; then
