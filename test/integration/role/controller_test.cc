@@ -2,12 +2,14 @@
 // its real informers and workers: a new role is picked up from its own watch, ACK status
 // written on the owned Role wakes the role through the owner reference, and, with the target
 // engaged in a ClusterSet, the remote ServiceAccount controllers (§13, §14) repair an edited
-// annotation and wake the role when its ServiceAccount is deleted.
+// annotation and wake the role when its ServiceAccount is deleted; and the PodIdentityAssociation
+// CRD installed after the controller started is used without a restart.
 #include "controllers/role/controller.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "controllers/ack_resources.h"
@@ -111,6 +113,59 @@ TEST_F(RoleControllerTest, RemoteServiceAccounts_EditIsRepaired_DeleteWakesTheRo
       << Condition(GetRole(ns, "app"), "ServiceAccountAnnotationReady");
   EXPECT_TRUE(controller.Stop(10s));
   clusters.Disengage(ns + "/" + ns);
+}
+
+// Validates issue 8 item 3 (differences.md, "ACK CRDs installed after start-up are picked up
+// without a restart"; unlike §16.1 row 4 of the spec): with the PodIdentityAssociation CRD
+// missing when the controller starts, an EKSPodIdentity role reports the missing API by name;
+// once the CRD is installed the role is woken, writes its association, and ACK status on the
+// association (seen by the informer that kept listing) makes the role Ready.
+TEST_F(RoleControllerTest, Controller_PodIdentityCrdInstalledLate_IsUsedWithoutRestart) {
+  const std::string ns = "rc-late-crd";
+  const auto& env = awio::test::SharedEnvironment();
+  const std::string crd = kAckPodIdentityAssociationResource.QualifiedName();
+  const auto crd_file =
+      env.toolchain().crd_dir / "eks.services.k8s.aws_podidentityassociations.standin.yaml";
+  // Later tests of this binary need the CRD back, whatever happens here.
+  struct Reinstall {
+    const testenv::Environment& env;
+    std::filesystem::path file;
+    ~Reinstall() { env.Kubectl(env.hub(), {"apply", "--server-side", "-f", file.string()}); }
+  } reinstall{env, crd_file};
+  env.Kubectl(env.hub(), {"delete", "crd", crd, "--wait=true"});
+
+  Prepare(ns, {.delivery = "EKSPodIdentity"});
+  SetAgentDaemonSet(1);
+  RoleController controller({.reconciler = options_, .workers = 1});
+  controller.Start();
+  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout,
+                                    [&] { return !controller.CachesSynced().has_value(); }));
+  const Json created = CreateRole(ns, "app", "default", "late-app",
+                                  {{"policyARNs", Json::array({"arn:aws:iam::aws:policy/A"})}});
+  const std::string ack_name = ExpectedRoleName(ns, "app", Uid(created));
+  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    return hub_->Get(kAckRoleResource, ns, ack_name).ok();
+  })) << "the ACK Role was never created";
+  SetAckStatus(kAckRoleResource, ns, ack_name, true, RoleArn(ack_name));
+  EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    const std::string c = Condition(GetRole(ns, "app"), "PodIdentityAssociationReady");
+    return c.starts_with("False/") && c.find(crd) != std::string::npos &&
+           c.find("not installed") != std::string::npos;
+  })) << Condition(GetRole(ns, "app"), "PodIdentityAssociationReady");
+
+  env.Kubectl(env.hub(), {"apply", "--server-side", "-f", crd_file.string()});
+  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+    return hub_->Get(kAckPodIdentityAssociationResource, ns, "awi-pia-app").ok();
+  })) << "the role did not write its association after the CRD was installed";
+  SetAckStatus(kAckPodIdentityAssociationResource, ns, "awi-pia-app", true,
+               "arn:aws:eks:ap-northeast-1:123456789012:podidentityassociation/wlc-a/a-late");
+  // The association informer retries its list with back-off of up to 30 s.
+  EXPECT_TRUE(awio::test::WaitUntil(
+      kReactionTimeout * 3,
+      [&] { return Condition(GetRole(ns, "app"), "Ready").starts_with("True/"); }))
+      << Condition(GetRole(ns, "app"), "PodIdentityAssociationReady") << " / "
+      << Condition(GetRole(ns, "app"), "Ready");
+  EXPECT_TRUE(controller.Stop(10s));
 }
 
 }  // namespace
