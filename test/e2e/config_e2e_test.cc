@@ -25,13 +25,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const kube::ResourceRef kConfigs{"aws.identity.appthrust.io", "v1alpha1",
-                                 "awsworkloadidentityconfigs", true, "AWSWorkloadIdentityConfig"};
-const kube::ResourceRef kOperatorConfigs{"aws.identity.appthrust.io", "v1alpha1",
-                                         "awsworkloadidentityoperatorconfigs", false,
-                                         "AWSWorkloadIdentityOperatorConfig"};
-const kube::ResourceRef kRoles{"aws.identity.appthrust.io", "v1alpha1", "awsserviceaccountroles",
-                               true, "AWSServiceAccountRole"};
 const kube::ResourceRef kBuckets{"s3.services.k8s.aws", "v1alpha1", "buckets", true, "Bucket"};
 const kube::ResourceRef kOidcProviders{"iam.services.k8s.aws", "v1alpha1", "openidconnectproviders",
                                        true, "OpenIDConnectProvider"};
@@ -57,23 +50,6 @@ constexpr char kExternalArn[] =
 // Long enough for ACK and the stand-ins to act a few times; the usual case is seconds.
 constexpr auto kReadyTimeout = 180s;
 
-void CreateNamespace(kube::Client& client, const std::string& name, const Json& labels = {}) {
-  Json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
-  if (!labels.is_null()) ns["metadata"]["labels"] = labels;
-  auto created = client.Create(kube::resources::kNamespaces, "", ns);
-  ASSERT_TRUE(created.ok() || created.error().code == ErrorCode::kAlreadyExists)
-      << created.error().ToString();
-}
-
-void CreateConfig(const std::string& ns, const Json& spec) {
-  Json config = {{"apiVersion", "aws.identity.appthrust.io/v1alpha1"},
-                 {"kind", "AWSWorkloadIdentityConfig"},
-                 {"metadata", {{"name", "default"}, {"namespace", ns}}},
-                 {"spec", spec}};
-  auto created = Hub()->Create(kConfigs, ns, config);
-  ASSERT_TRUE(created.ok()) << created.error().ToString();
-}
-
 // Waits until the config's condition `type` has `status` (and `reason`, when given).
 bool WaitCondition(const std::string& ns, const std::string& type, const std::string& status,
                    const std::string& reason = {},
@@ -96,11 +72,6 @@ void Nudge(const std::string& ns) {
   ASSERT_TRUE(patched.ok()) << patched.error().ToString();
 }
 
-bool Exists(kube::Client& client, const kube::ResourceRef& r, const std::string& ns,
-            const std::string& name) {
-  return client.Get(r, ns, name).ok();
-}
-
 class ConfigE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -112,28 +83,7 @@ class ConfigE2E : public ::testing::Test {
                            kForceNamespace, kLateCrdNamespace, kLeaderNamespace}) {
       CreateNamespace(*hub, ns);
     }
-    // The webhook namespace on the target, as the chart's ManifestWork bootstraps it.
-    CreateNamespace(*Target(kSelfHostedTarget), kWebhookNamespace,
-                    {{"app.kubernetes.io/name", "pod-identity-webhook"},
-                     {"app.kubernetes.io/managed-by", "aws-workload-identity-operator"},
-                     {"aws.identity.appthrust.io/runtime", "self-hosted-webhook"}});
-    auto operator_config = hub->Create(kOperatorConfigs, "",
-                                       {{"apiVersion", "aws.identity.appthrust.io/v1alpha1"},
-                                        {"kind", "AWSWorkloadIdentityOperatorConfig"},
-                                        {"metadata", {{"name", "default"}}},
-                                        {"spec", Json::object()}});
-    ASSERT_TRUE(operator_config.ok()) << operator_config.error().ToString();
-    // The signing key the target was started with, pre-created as the kubeadm/kind guide says.
-    auto secret = hub->Create(
-        kube::resources::kSecrets, kSelfHostedNamespace,
-        {{"apiVersion", "v1"},
-         {"kind", "Secret"},
-         {"metadata", {{"name", "awi-signing-key-default"}, {"namespace", kSelfHostedNamespace}}},
-         {"type", "Opaque"},
-         {"data",
-          {{"sa.key", base::Base64Encode(SelfHostedKey().private_key_pem)},
-           {"sa.pub", base::Base64Encode(SelfHostedKey().public_key_pem)}}}});
-    ASSERT_TRUE(secret.ok()) << secret.error().ToString();
+    CreatePlatformBasics();
     const auto& target = env.cluster(kSelfHostedTarget);
     for (const char* ns :
          {kSelfHostedNamespace, kEksIrsaNamespace, kEksExternalNamespace, kPodIdentityNamespace,
