@@ -773,9 +773,10 @@ Where to look next:
     $kubectl --kubeconfig $target_kubeconfig -n demo get serviceaccounts -o yaml
     $kubectl --kubeconfig $target_kubeconfig -n $webhook_namespace get deploy,svc,secrets
     $kubectl --kubeconfig $target_kubeconfig -n kube-system get daemonset eks-pod-identity-agent
-  the AWS emulator:
-    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url $aws_endpoint iam list-roles
-    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url $aws_endpoint --region $region eks list-pod-identity-associations --cluster-name $eks_cluster_name
+  the AWS emulator (signed with its test credentials; the AWS CLI works too, with
+  --endpoint-url $aws_endpoint):
+    curl --aws-sigv4 aws:amz:$region:iam --user testing:testing $aws_endpoint/ --data 'Action=ListRoles&Version=2010-05-08'
+    curl --aws-sigv4 aws:amz:$region:eks --user testing:testing $aws_endpoint/clusters/$eks_cluster_name/pod-identity-associations
   the manager:
     log:     $manager_log
     health:  curl http://127.0.0.1:$health_port/healthz   curl http://127.0.0.1:$health_port/readyz
