@@ -186,11 +186,12 @@ int main(int argc, char** argv) {
   manager.Add(role_controller);
 
   provider->AddListener([config_controller, role_controller](const std::string& key, bool engaged) {
+    // Also fires when a target that failed its probe answers again (no re-engage then).
     if (!engaged) return;
-    const auto slash = key.find('/');
-    if (slash == std::string::npos || slash == 0) return;
-    config_controller->EnqueueNamespace(key.substr(0, slash));
-    role_controller->EnqueueNamespace(key.substr(0, slash));
+    const auto parts = awio::inventory::SplitClusterName(key);
+    if (!parts) return;
+    config_controller->EnqueueNamespace(parts->workload_namespace);
+    role_controller->EnqueueNamespace(parts->workload_namespace);
   });
 
   // Admission webhooks (§7.6): served on every replica.

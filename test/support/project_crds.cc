@@ -1,9 +1,12 @@
 // Installation of the project's CRDs on test clusters; see project_crds.h.
 #include "support/project_crds.h"
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "support/shared_environment.h"
 
 namespace awio::test {
 
@@ -24,6 +27,15 @@ void InstallProjectCrds(const testenv::Environment& env, const testenv::Cluster&
   for (const auto& file : files) {
     env.Kubectl(cluster,
                 {"wait", "--for=condition=Established", "--timeout=60s", "-f", file.string()});
+  }
+}
+
+void ProjectCrdInstaller::SetUp() {
+  try {
+    auto& env = SharedEnvironment();
+    InstallProjectCrds(env, env.hub());
+  } catch (const std::exception& e) {
+    FAIL() << "cannot install the project's CRDs: " << e.what();
   }
 }
 

@@ -39,13 +39,6 @@ bool OwnObjectUpdateRelevant(const Json& old_object, const Json& new_object) {
          a.contains("deletionTimestamp") != b.contains("deletionTimestamp");
 }
 
-// The workload namespace of a remote cluster key "<a>/<b>" (both halves non-empty), or "".
-std::string NamespaceOfClusterKey(const std::string& key) {
-  auto slash = key.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == key.size()) return {};
-  return key.substr(0, slash);
-}
-
 // Remote kinds the drift bridge watches (§11.2), label scoped to managed runtime objects.
 const std::vector<kube::ResourceRef>& DriftKinds() {
   static const std::vector<kube::ResourceRef> kinds = {
@@ -167,7 +160,8 @@ ConfigController::ConfigController(ControllerOptions options) : options_(std::mo
   if (options_.clusters != nullptr) {
     options_.clusters->AddSourceFactory([this](const std::string& cluster,
                                                const std::shared_ptr<kube::Client>& client) {
-      const std::string ns = NamespaceOfClusterKey(cluster);
+      const auto parts = inventory::SplitClusterName(cluster);
+      const std::string ns = parts ? parts->workload_namespace : std::string();
       std::vector<std::shared_ptr<runtime::JsonInformer>> informers;
       for (const auto& kind : DriftKinds()) {
         auto informer = runtime::MakeJsonInformer(

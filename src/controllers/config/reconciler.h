@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "controllers/common.h"
 #include "controllers/operator_metrics.h"
 #include "kube/client.h"
 #include "oidc/publisher.h"
@@ -28,8 +29,6 @@ inline constexpr std::chrono::milliseconds kSafetyRequeue = std::chrono::hours(1
 
 // The name controllers, events and metrics use for this controller.
 inline constexpr std::string_view kControllerName = "AWSWorkloadIdentityConfig";
-// Reporting controller of events and field manager of writes.
-inline constexpr std::string_view kFieldManager = "aws-workload-identity-operator";
 
 // Condition added by this implementation (not in the original): whether the target cluster's
 // own service-account issuer matches the published one (SelfHostedIRSA only).
@@ -38,11 +37,6 @@ inline constexpr std::string_view kReasonIssuerVerified = "IssuerVerified";
 inline constexpr std::string_view kReasonIssuerMismatch = "IssuerMismatch";
 inline constexpr std::string_view kReasonSigningKeyMismatch = "SigningKeyMismatch";
 inline constexpr std::string_view kReasonIssuerDiscoveryUnavailable = "IssuerDiscoveryUnavailable";
-
-// The client of an engaged remote cluster by logical key ("L/L"), or an error saying why there
-// is none (kNotFound: not engaged; its message starts with "cluster not found").
-using RemoteClusterGetter =
-    std::function<Result<std::shared_ptr<kube::Client>>(const std::string& cluster_key)>;
 
 struct ReconcilerOptions {
   std::shared_ptr<kube::Client> hub;

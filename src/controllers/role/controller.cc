@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "controllers/ack_resources.h"
 #include "controllers/role/remote.h"
+#include "inventory/cluster_name.h"
 #include "inventory/resolver.h"
 
 namespace awio::controllers::role {
@@ -181,7 +182,8 @@ RoleController::RoleController(ControllerOptions options) : options_(std::move(o
   if (options_.clusters != nullptr) {
     options_.clusters->AddSourceFactory([this](const std::string& cluster,
                                                const std::shared_ptr<kube::Client>& client) {
-      const std::string ns = InventoryNamespaceOf(cluster);
+      const auto parts = inventory::SplitClusterName(cluster);
+      const std::string ns = parts ? parts->workload_namespace : std::string();
       auto service_accounts = runtime::JsonInformer::Create(
           client, {.resource = kube::resources::kServiceAccounts}, StripServiceAccount);
       auto counted = [this](runtime::Predicate predicate, std::string_view controller) {

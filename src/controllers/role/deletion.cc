@@ -13,6 +13,7 @@
 #include "controllers/role/pass.h"
 #include "controllers/role/reconciler.h"
 #include "controllers/role/service_account.h"
+#include "inventory/cluster_name.h"
 #include "runtime/conditions.h"
 #include "runtime/finalizers.h"
 
@@ -29,12 +30,6 @@ constexpr std::string_view kLogger = "role-controller";
 Error Prefixed(Error e, const std::string& prefix) {
   e.message = prefix + ": " + e.message;
   return e;
-}
-
-// "<a>/<b>" with both parts non-empty.
-bool UsableClusterName(const std::string& name) {
-  auto slash = name.find('/');
-  return slash != std::string::npos && slash != 0 && slash + 1 < name.size();
 }
 
 }  // namespace
@@ -153,7 +148,7 @@ Status Reconciler::CleanupAnnotations(Pass& pass) {
                          " is unsupported for remote ServiceAccount annotation cleanup");
   }
   const std::string cluster = StringField(pass.status, "resolvedClusterName");
-  if (!UsableClusterName(cluster)) {
+  if (!inventory::SplitClusterName(cluster)) {
     return MakeError(ErrorCode::kInvalid,
                      "AWSServiceAccountRole.status.resolvedClusterName is unusable for remote "
                      "ServiceAccount annotation cleanup: expected namespace/name, got " +

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "controllers/config/reconciler.h"
+#include "controllers/common.h"
 #include "controllers/operator_metrics.h"
 #include "kube/client.h"
 #include "runtime/controller.h"
@@ -30,8 +30,6 @@ inline constexpr std::chrono::milliseconds kSteadyStateRequeue = std::chrono::ho
 
 // The name controllers, events and metrics use for this controller (§1).
 inline constexpr std::string_view kControllerName = "AWSServiceAccountRole";
-// Reporting controller of events and field manager of hub and remote writes (§18 note 11).
-inline constexpr std::string_view kFieldManager = "aws-workload-identity-operator";
 
 // The EKS Pod Identity Agent DaemonSet looked for on non-Auto-Mode targets (issue 8 item 3;
 // this implementation's readiness signal, see docs/development/role-controller.md).
@@ -39,9 +37,6 @@ inline constexpr std::string_view kPodIdentityAgentNamespace = "kube-system";
 inline constexpr std::string_view kPodIdentityAgentName = "eks-pod-identity-agent";
 // PodIdentityAgentReady reasons: True/Ready (agent available), False/RemoteDeliveryPending
 // (missing or no available pod), Unknown/RemoteClusterUnavailable (target not reachable).
-
-// Same type as the config reconciler's: the client of an engaged remote cluster by key "L/L".
-using RemoteClusterGetter = config::RemoteClusterGetter;
 
 struct ReconcilerOptions {
   std::shared_ptr<kube::Client> hub;

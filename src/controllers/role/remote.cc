@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "controllers/role/service_account.h"
+#include "inventory/cluster_name.h"
 #include "inventory/resolver.h"
 
 namespace awio::controllers::role {
@@ -42,12 +43,6 @@ std::vector<std::string> ServiceAccountIndexValues(const Json& role) {
   const std::string sa_name = sa.value("name", "");
   if (sa_ns.empty() || sa_name.empty()) return {};
   return {ServiceAccountIndexKey(metadata.value("namespace", ""), sa_ns, sa_name)};
-}
-
-std::string InventoryNamespaceOf(const std::string& cluster) {
-  const auto slash = cluster.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == cluster.size()) return {};
-  return cluster.substr(0, slash);
 }
 
 bool HasRoleArnAnnotation(const Json& service_account) {
@@ -98,11 +93,12 @@ Result<runtime::ReconcileResult> ServiceAccountRepairer::Reconcile(
     const runtime::Request& request) {
   using runtime::ReconcileResult;
   // Step 1: the workload namespace the cluster stands for.
-  const std::string ns = InventoryNamespaceOf(request.cluster);
-  if (ns.empty()) {
+  const auto parts = inventory::SplitClusterName(request.cluster);
+  if (!parts) {
     Count(v1::delivery::kSelfHostedIRSA, "skipped", "no_inventory_namespace");
     return ReconcileResult::Done();
   }
+  const std::string& ns = parts->workload_namespace;
 
   // Step 2: is this cluster still the namespace's annotation-based target?
   auto config = options_.hub->Get(v1::kConfigResource, ns, std::string(v1::kSingletonName));

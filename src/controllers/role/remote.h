@@ -35,9 +35,6 @@ std::vector<std::string> ServiceAccountIndexValues(const kube::Json& role);
 std::string ServiceAccountIndexKey(const std::string& role_ns, const std::string& sa_ns,
                                    const std::string& sa_name);
 
-// §17.7: the workload namespace of a cluster name "<a>/<b>" (both parts non-empty), else "".
-std::string InventoryNamespaceOf(const std::string& cluster);
-
 // §13 and §17.6: whether the ServiceAccount carries eks.amazonaws.com/role-arn (any value).
 bool HasRoleArnAnnotation(const kube::Json& service_account);
 // §13 predicate: create and generic when annotated; update when either side is; never delete.

@@ -3,27 +3,8 @@
 // defaults), then installs our CRDs from config/crd before the first test.
 #include <gtest/gtest.h>
 
-#include <exception>
-
 #include "support/project_crds.h"
 #include "support/shared_environment.h"
-
-namespace {
-
-// Runs after the shared environment has started (gtest sets environments up in order).
-class ProjectCrdInstaller : public ::testing::Environment {
- public:
-  void SetUp() override {
-    try {
-      auto& env = awio::test::SharedEnvironment();
-      awio::test::InstallProjectCrds(env, env.hub());
-    } catch (const std::exception& e) {
-      FAIL() << "cannot install the project's CRDs: " << e.what();
-    }
-  }
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
@@ -31,6 +12,6 @@ int main(int argc, char** argv) {
   spec.clusters.push_back({.name = "hub", .controller_manager = false});
   spec.aws_emulator = false;
   awio::test::RegisterSharedEnvironment(spec);
-  ::testing::AddGlobalTestEnvironment(new ProjectCrdInstaller);
+  ::testing::AddGlobalTestEnvironment(new awio::test::ProjectCrdInstaller);
   return RUN_ALL_TESTS();
 }

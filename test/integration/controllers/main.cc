@@ -7,28 +7,9 @@
 // The target has no kube-controller-manager either: the tests write Deployment status.
 #include <gtest/gtest.h>
 
-#include <exception>
-
 #include "reconciler_fixture.h"
 #include "support/project_crds.h"
 #include "support/shared_environment.h"
-
-namespace {
-
-// Runs after the shared environment has started (gtest sets environments up in order).
-class ProjectCrdInstaller : public ::testing::Environment {
- public:
-  void SetUp() override {
-    try {
-      auto& env = awio::test::SharedEnvironment();
-      awio::test::InstallProjectCrds(env, env.hub());
-    } catch (const std::exception& e) {
-      FAIL() << "cannot install the project's CRDs: " << e.what();
-    }
-  }
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
@@ -43,6 +24,6 @@ int main(int argc, char** argv) {
   spec.aws_emulator = true;
   spec.aws_region = fixture::kRegion;
   awio::test::RegisterSharedEnvironment(spec);
-  ::testing::AddGlobalTestEnvironment(new ProjectCrdInstaller);
+  ::testing::AddGlobalTestEnvironment(new awio::test::ProjectCrdInstaller);
   return RUN_ALL_TESTS();
 }

@@ -28,7 +28,29 @@ using ::testing::StartsWith;
 // How long the controller may take to react to one watch event.
 constexpr std::chrono::milliseconds kReactionTimeout = 30s;
 
-class RoleControllerTest : public RoleReconcilerTest {};
+class RoleControllerTest : public RoleReconcilerTest {
+ protected:
+  // Starts `controller` and waits until its hub caches have synced.
+  static void StartSynced(RoleController& controller) {
+    controller.Start();
+    ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout,
+                                      [&] { return !controller.CachesSynced().has_value(); }));
+  }
+
+  // Creates role `ns`/app binding default/`sa_name` with one managed policy, waits until the
+  // running controller has written its ACK Role, then plays ACK: synced, with RoleArn(name).
+  // Returns the ACK Role's name.
+  std::string CreateRoleAndSyncAckRole(const std::string& ns, const std::string& sa_name) {
+    const Json created = CreateRole(ns, "app", "default", sa_name,
+                                    {{"policyARNs", Json::array({"arn:aws:iam::aws:policy/A"})}});
+    const std::string ack_name = ExpectedRoleName(ns, "app", Uid(created));
+    EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
+      return hub_->Get(kAckRoleResource, ns, ack_name).ok();
+    })) << "the ACK Role was never created";
+    SetAckStatus(kAckRoleResource, ns, ack_name, true, RoleArn(ack_name));
+    return ack_name;
+  }
+};
 
 // Validates that the controller reconciles a created role (finalizer, then the ACK Role) and
 // that ACK status on the owned ACK Role wakes it (§16.1 rows 1 and 3): status.roleARN appears
@@ -37,18 +59,8 @@ TEST_F(RoleControllerTest, Controller_AckStatusOnOwnedRole_WakesTheRole) {
   const std::string ns = "rc-wiring";
   Prepare(ns, {});
   RoleController controller({.reconciler = options_, .workers = 1});
-  controller.Start();
-  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout,
-                                    [&] { return !controller.CachesSynced().has_value(); }));
-  const Json created = CreateRole(ns, "app", "default", "wired-app",
-                                  {{"policyARNs", Json::array({"arn:aws:iam::aws:policy/A"})}});
-  const std::string ack_name = ExpectedRoleName(ns, "app", Uid(created));
-
-  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
-    auto got = hub_->Get(kAckRoleResource, ns, ack_name);
-    return got.ok();
-  })) << "the ACK Role was never created";
-  SetAckStatus(kAckRoleResource, ns, ack_name, true, RoleArn(ack_name));
+  ASSERT_NO_FATAL_FAILURE(StartSynced(controller));
+  const std::string ack_name = CreateRoleAndSyncAckRole(ns, "wired-app");
 
   EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
     const Json role = GetRole(ns, "app");
@@ -70,18 +82,10 @@ TEST_F(RoleControllerTest, RemoteServiceAccounts_EditIsRepaired_DeleteWakesTheRo
   CreateServiceAccount("default", "remote-app", {{"team", "payments"}});
   runtime::ClusterSet clusters;
   RoleController controller({.reconciler = options_, .workers = 1, .clusters = &clusters});
-  controller.Start();
   clusters.Engage(ns + "/" + ns, awio::test::AdminRestConfig(
                                      awio::test::SharedEnvironment().cluster(kTargetCluster)));
-  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout,
-                                    [&] { return !controller.CachesSynced().has_value(); }));
-  const Json created = CreateRole(ns, "app", "default", "remote-app",
-                                  {{"policyARNs", Json::array({"arn:aws:iam::aws:policy/A"})}});
-  const std::string ack_name = ExpectedRoleName(ns, "app", Uid(created));
-  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
-    return hub_->Get(kAckRoleResource, ns, ack_name).ok();
-  })) << "the ACK Role was never created";
-  SetAckStatus(kAckRoleResource, ns, ack_name, true, RoleArn(ack_name));
+  ASSERT_NO_FATAL_FAILURE(StartSynced(controller));
+  const std::string ack_name = CreateRoleAndSyncAckRole(ns, "remote-app");
   ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
     return ServiceAccountAnnotations("default", "remote-app")
                .value("eks.amazonaws.com/role-arn", "") == RoleArn(ack_name);
@@ -137,16 +141,8 @@ TEST_F(RoleControllerTest, Controller_PodIdentityCrdInstalledLate_IsUsedWithoutR
   Prepare(ns, {.delivery = "EKSPodIdentity"});
   SetAgentDaemonSet(1);
   RoleController controller({.reconciler = options_, .workers = 1});
-  controller.Start();
-  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout,
-                                    [&] { return !controller.CachesSynced().has_value(); }));
-  const Json created = CreateRole(ns, "app", "default", "late-app",
-                                  {{"policyARNs", Json::array({"arn:aws:iam::aws:policy/A"})}});
-  const std::string ack_name = ExpectedRoleName(ns, "app", Uid(created));
-  ASSERT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
-    return hub_->Get(kAckRoleResource, ns, ack_name).ok();
-  })) << "the ACK Role was never created";
-  SetAckStatus(kAckRoleResource, ns, ack_name, true, RoleArn(ack_name));
+  ASSERT_NO_FATAL_FAILURE(StartSynced(controller));
+  CreateRoleAndSyncAckRole(ns, "late-app");
   EXPECT_TRUE(awio::test::WaitUntil(kReactionTimeout, [&] {
     const std::string c = Condition(GetRole(ns, "app"), "PodIdentityAssociationReady");
     return c.starts_with("False/") && c.find(crd) != std::string::npos &&

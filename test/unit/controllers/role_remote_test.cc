@@ -1,7 +1,8 @@
 // Unit tests of the pure parts of the remote ServiceAccount controllers
 // (src/controllers/role/remote.h): the repair and enqueue predicates (role-controller.md §13,
-// §14, vectors of §17.6), the workload namespace of a cluster name and the role index values
-// (§17.7), and the cached ServiceAccount projection (§16.4).
+// §14, vectors of §17.6), the role index values (§17.7; the cluster-name vectors of §17.7 are
+// inventory::SplitClusterName's, tested in test/unit/inventory), and the cached ServiceAccount
+// projection (§16.4).
 #include <gtest/gtest.h>
 
 #include "controllers/role/remote.h"
@@ -58,15 +59,6 @@ TEST(HasRoleArnAnnotation, AnyValueCounts_MissingMetadataDoesNot) {
   EXPECT_FALSE(HasRoleArnAnnotation(Json::object()));
   EXPECT_FALSE(HasRoleArnAnnotation(Json{{"metadata", "not an object"}}));
   EXPECT_FALSE(HasRoleArnAnnotation(Json::array()));
-}
-
-// §17.7: "wlc-a/wlc-a -> wlc-a; wlc-a -> ""; /wlc-a -> ""; wlc-a/ -> ""; "" -> ""."
-TEST(InventoryNamespaceOf, FollowsTheSpecVectors) {
-  EXPECT_EQ(InventoryNamespaceOf("wlc-a/wlc-a"), "wlc-a");
-  EXPECT_EQ(InventoryNamespaceOf("wlc-a"), "");
-  EXPECT_EQ(InventoryNamespaceOf("/wlc-a"), "");
-  EXPECT_EQ(InventoryNamespaceOf("wlc-a/"), "");
-  EXPECT_EQ(InventoryNamespaceOf(""), "");
 }
 
 // §17.7: "Role with SA default/app -> index values ["default/app"]; SA namespace or name empty ->
